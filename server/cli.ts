@@ -1,0 +1,14 @@
+import { ConfigError } from './config.js';
+import { TenantConfigError } from './tenancy/tenant-config.js';
+
+/** Runs a CLI body: prefixed output, operator mistakes printed without a stack, exit code 1 on failure. */
+export async function runScript(body: (say: (message: string) => void) => Promise<void>): Promise<void> {
+  const say = (message: string) => console.log(`[cordée] ${message}`);
+  try {
+    await body(say);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof TenantConfigError) console.error(`[cordée] ${error.message}`);
+    else console.error(error);
+    process.exitCode = 1;
+  }
+}

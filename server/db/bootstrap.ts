@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { TenantRegistry } from '../tenancy/registry.js';
+import { syncTenants } from '../tenancy/sync.js';
+import { withTenant } from './tenant-db.js';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
+import { createKysely } from './kysely.js';
+import { migrateToLatest } from './migrate.js';
+import { createPool } from './pool.js';
+import { loadReferenceData, type ReferenceLoadReport } from './reference-data.js';
+
+const EMBEDDED_DATABASE = 'cordee';
+
+export interface OpenedDatabase {
+  /** Privileged URL: migrations, reference data, tenant sync, seed. */
+  url: string;
+  embedded?: EmbeddedServer;
+}
+
+type Log = (message: string) => void;
+
+/** DATABASE_URL when configured, else the embedded server under <DATA_DIR>/pg (started here). */
+export async function openDatabase(config: Config, log: Log): Promise<OpenedDatabase> {
+  if (config.database.url) return { url: config.database.url };
+  const dataDir = path.join(config.dataDir, 'pg');
+  log(`PostgreSQL embarqué : ${dataDir} (port ${config.database.embeddedPort})`);
+  const embedded = await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort });
+  try {
+    return { url: await ensureDatabase(embedded.url, EMBEDDED_DATABASE), embedded };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+export interface PreparedDatabase {
+  migrations: string[];
+  referenceData: ReferenceLoadReport[];
+  tenants: number;
+}
+
+/** Pending migrations, then reference data (when its files changed), then tenant rows from tenants/. */
+export async function prepareDatabase(url: string, registry: TenantRegistry, referenceDir: string, log: Log): Promise<PreparedDatabase> {
+  const db = createKysely(createPool({ connectionString: url, max: 2, applicationName: 'cordee-migrate', onError: (e) => log(String(e)) }));
+  try {
+    const migrations = await migrateToLatest(db);
+    for (const name of migrations) log(`migration appliquée : ${name}`);
+    const referenceData = await loadReferenceData(db, referenceDir);
+    for (const r of referenceData.filter((r) => !r.skipped)) log(`données de référence chargées : ${r.dataset} (${r.rows} lignes)`);
+    const tenants = await syncTenants(db, registry);
+    return { migrations, referenceData, tenants };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A privileged Kysely for scripts (seed, tenant tools); the caller destroys it. */
+export function adminKysely(url: string, log: Log) {
+  return createKysely(createPool({ connectionString: url, max: 4, applicationName: 'cordee-admin', onError: (e) => log(String(e)) }));
+}
+
+/** True when any loaded tenant already has a company (then the demo seed is not run automatically). */
+export async function hasTenantData(db: ReturnType<typeof adminKysely>, registry: TenantRegistry): Promise<boolean> {
+  for (const tenant of registry.tenants) {
+    const row = await withTenant(db, tenant.id, (t) => t.trx.selectFrom('companies').select('id').limit(1).executeTakeFirst());
+    if (row) return true;
+  }
+  return false;
+}

@@ -1,0 +1,202 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Every table of the schema, as Kysely sees it. Kept by hand beside the migrations; the integration
+ * test `schema.test.ts` compares each table's column list with information_schema.
+ */
+export interface Database {
+  tenants: TenantsTable;
+  regions: RegionsTable;
+  departments: DepartmentsTable;
+  communes: CommunesTable;
+  rome_codes: RomeCodesTable;
+  rome_appellations: RomeAppellationsTable;
+  naf_codes: NafCodesTable;
+  reference_data_loads: ReferenceDataLoadsTable;
+  users: UsersTable;
+  companies: CompaniesTable;
+  company_members: CompanyMembersTable;
+  memberships: MembershipsTable;
+  offers: OffersTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** PostgreSQL `date` columns come back as 'YYYY-MM-DD' strings (see the pg type parser in pool.ts). */
+type DateOnly = ColumnType<string | null, string | null | undefined, string | null>;
+/** numeric comes back as a string from pg; we parse it to number in pool.ts. */
+type Numeric = ColumnType<number | null, number | null | undefined, number | null>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface RegionsTable {
+  code: string;
+  name: string;
+}
+
+export interface DepartmentsTable {
+  code: string;
+  name: string;
+  region_code: string;
+}
+
+export interface CommunesTable {
+  insee_code: string;
+  name: string;
+  kind: 'commune' | 'arrondissement_municipal';
+  parent_insee_code: string | null;
+  department_code: string;
+  region_code: string;
+  postal_codes: string[];
+  population: number | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+export interface RomeCodesTable {
+  code: string;
+  label: string;
+  domain_code: string;
+  domain_label: string;
+  grand_domain_code: string;
+  grand_domain_label: string;
+}
+
+export interface RomeAppellationsTable {
+  ogr_code: number;
+  label: string;
+  short_label: string;
+  rome_code: string;
+  is_main: boolean;
+}
+
+export interface NafCodesTable {
+  code: string;
+  label: string;
+  division_code: string;
+  section_code: string;
+}
+
+export interface ReferenceDataLoadsTable {
+  dataset: string;
+  checksum: string;
+  row_count: number;
+  loaded_at: Generated<Date>;
+}
+
+export const USER_ROLES = ['candidate', 'employer', 'counsellor', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface UsersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  email: string;
+  display_name: string;
+  role: UserRole;
+  password_hash: string | null;
+  email_verified_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  slug: string;
+  siret: string | null;
+  naf_code: string | null;
+  headcount: number | null;
+  commune_insee: string | null;
+  website: string | null;
+  description: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CompanyMembersTable {
+  tenant_id: string;
+  company_id: string;
+  user_id: string;
+  member_role: 'owner' | 'member';
+  created_at: Generated<Date>;
+}
+
+export const MEMBERSHIP_STATUSES = ['pending_payment', 'active', 'past_due', 'expired', 'cancelled'] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+export interface MembershipsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  tier_code: string;
+  amount_cents: number;
+  currency: Generated<string>;
+  status: MembershipStatus;
+  provider: 'manual' | 'stripe';
+  period_start: DateOnly;
+  period_end: DateOnly;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export const CONTRACTS = ['cdi', 'cdd', 'seasonal', 'interim', 'apprenticeship', 'internship', 'shared_time'] as const;
+export type Contract = (typeof CONTRACTS)[number];
+export const WORKING_TIMES = ['full_time', 'part_time'] as const;
+export const SEASONS = ['winter', 'summer', 'all_year'] as const;
+export const SALARY_UNITS = ['hour', 'day', 'month', 'year'] as const;
+export const HOUSING = ['provided', 'help', 'none'] as const;
+export type Housing = (typeof HOUSING)[number];
+export const EXPERIENCE_LEVELS = ['none', 'beginner', 'experienced', 'expert'] as const;
+export const APPLY_METHODS = ['platform', 'url', 'email'] as const;
+export const OFFER_STATUSES = ['draft', 'pending_review', 'published', 'expired', 'filled', 'archived'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+export const JOB_NATURES = ['creation', 'replacement'] as const;
+
+export interface OffersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  title: string;
+  description_html: string;
+  rome_code: string | null;
+  sector: string | null;
+  contract: Contract;
+  working_time: (typeof WORKING_TIMES)[number];
+  hours_per_week: Numeric;
+  start_date: DateOnly;
+  end_date: DateOnly;
+  season: (typeof SEASONS)[number] | null;
+  commune_insee: string | null;
+  postal_code: string | null;
+  place_name: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  salary_min: Numeric;
+  salary_max: Numeric;
+  salary_unit: (typeof SALARY_UNITS)[number] | null;
+  salary_currency: Generated<string>;
+  housing: Generated<Housing>;
+  experience: (typeof EXPERIENCE_LEVELS)[number] | null;
+  driving_licence: Generated<boolean>;
+  apply_method: Generated<(typeof APPLY_METHODS)[number]>;
+  apply_url: string | null;
+  apply_email: string | null;
+  status: Generated<OfferStatus>;
+  job_nature: (typeof JOB_NATURES)[number] | null;
+  published_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type Offer = Selectable<OffersTable>;
+export type NewOffer = Insertable<OffersTable>;
+export type OfferUpdate = Updateable<OffersTable>;
+export type Company = Selectable<CompaniesTable>;
+export type NewCompany = Insertable<CompaniesTable>;
+export type Commune = Selectable<CommunesTable>;

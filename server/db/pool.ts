@@ -1,0 +1,47 @@
+import pg from 'pg';
+
+/** Name of the role the app's queries run as (created by the first migration). */
+export const APP_ROLE = 'cordee_app';
+
+const NUMERIC_OID = 1700;
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+// Per-pool parsers (no global pg.types mutation): numeric and count(*) as JS numbers, dates as 'YYYY-MM-DD'.
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === NUMERIC_OID || oid === INT8_OID) return (value: string) => Number(value);
+    if (oid === DATE_OID) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface PoolOptions {
+  connectionString: string;
+  max: number;
+  /** When set, every connection runs as this role (startup option `-c role=…`), so RLS applies. */
+  role?: string;
+  applicationName: string;
+}
+
+/** pg.Pool settings shared by the app (through @fastify/postgres) and the scripts. */
+export function poolConfig(options: PoolOptions): pg.PoolConfig {
+  return {
+    connectionString: options.connectionString,
+    max: options.max,
+    application_name: options.applicationName,
+    options: options.role ? `-c role=${options.role}` : undefined,
+    types: typeParsers,
+    // Fail fast when PostgreSQL is down instead of queueing requests forever.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 30_000,
+  };
+}
+
+export function createPool(options: PoolOptions & { onError: (error: Error) => void }): pg.Pool {
+  const pool = new pg.Pool(poolConfig(options));
+  // An idle client whose server went away emits 'error' on the pool; without a listener the process dies.
+  pool.on('error', options.onError);
+  return pool;
+}

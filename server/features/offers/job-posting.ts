@@ -1,0 +1,75 @@
+import type { Contract } from '../../db/database.js';
+import type { PublishedOfferRow } from './repository.js';
+
+/** schema.org employmentType values Google accepts. */
+const EMPLOYMENT_TYPE: Record<Contract, string[]> = {
+  cdi: ['FULL_TIME'],
+  cdd: ['TEMPORARY'],
+  seasonal: ['TEMPORARY'],
+  interim: ['TEMPORARY', 'CONTRACTOR'],
+  apprenticeship: ['INTERN'],
+  internship: ['INTERN'],
+  shared_time: ['PART_TIME'],
+};
+
+const UNIT_TEXT = { hour: 'HOUR', day: 'DAY', month: 'MONTH', year: 'YEAR' } as const;
+
+function employmentType(offer: PublishedOfferRow): string[] {
+  const types = new Set(EMPLOYMENT_TYPE[offer.contract]);
+  if (offer.contract === 'cdi') types.delete('FULL_TIME');
+  types.add(offer.working_time === 'part_time' ? 'PART_TIME' : 'FULL_TIME');
+  return [...types];
+}
+
+/**
+ * schema.org JobPosting for Google for Jobs: required fields (title, description, datePosted,
+ * hiringOrganization, jobLocation) and recommended ones (validThrough, employmentType, baseSalary,
+ * directApply, identifier).
+ */
+export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string): Record<string, unknown> {
+  const posting: Record<string, unknown> = {
+    '@context': 'https://schema.org/',
+    '@type': 'JobPosting',
+    title: offer.title,
+    description: offer.description_html,
+    identifier: { '@type': 'PropertyValue', name: tenantName, value: offer.id },
+    datePosted: offer.published_at?.toISOString(),
+    validThrough: offer.expires_at?.toISOString(),
+    employmentType: employmentType(offer),
+    hiringOrganization: {
+      '@type': 'Organization',
+      name: offer.company_name,
+      sameAs: offer.company_website ?? `${origin}/entreprises/${offer.company_slug}`,
+    },
+    jobLocation: {
+      '@type': 'Place',
+      address: {
+        '@type': 'PostalAddress',
+        addressLocality: offer.place_name ?? undefined,
+        postalCode: offer.postal_code ?? undefined,
+        addressCountry: 'FR',
+      },
+      ...(offer.latitude !== null && offer.longitude !== null
+        ? { geo: { '@type': 'GeoCoordinates', latitude: offer.latitude, longitude: offer.longitude } }
+        : {}),
+    },
+    directApply: offer.apply_method === 'platform',
+    url: `${origin}/offres/${offer.id}`,
+  };
+  if (offer.salary_min !== null || offer.salary_max !== null) {
+    posting.baseSalary = {
+      '@type': 'MonetaryAmount',
+      currency: offer.salary_currency,
+      value: {
+        '@type': 'QuantitativeValue',
+        ...(offer.salary_min !== null && offer.salary_max !== null && offer.salary_max !== offer.salary_min
+          ? { minValue: offer.salary_min, maxValue: offer.salary_max }
+          : { value: offer.salary_min ?? offer.salary_max }),
+        unitText: offer.salary_unit ? UNIT_TEXT[offer.salary_unit] : 'MONTH',
+      },
+    };
+  }
+  if (offer.rome_code) posting.occupationalCategory = `${offer.rome_code}${offer.rome_label ? ` ${offer.rome_label}` : ''}`;
+  if (offer.start_date) posting.jobStartDate = offer.start_date;
+  return posting;
+}

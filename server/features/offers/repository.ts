@@ -1,0 +1,92 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { TenantDb } from '../../db/tenant-db.js';
+
+export interface PublicOfferFilter {
+  q?: string;
+  sector?: string;
+  contract?: string;
+  companyId?: string;
+}
+
+/** Published and not past its expiry (the expiry job may not have run yet). */
+function isVisible(eb: ExpressionBuilder<Database, 'offers'>) {
+  return eb.and([eb('offers.status', '=', 'published'), eb('offers.expires_at', '>', sql<Date>`now()`)]);
+}
+
+function publicOffers(t: TenantDb, filter: PublicOfferFilter) {
+  let query = t.trx
+    .selectFrom('offers')
+    .innerJoin('companies', 'companies.id', 'offers.company_id')
+    .where(isVisible);
+  if (filter.sector) query = query.where('offers.sector', '=', filter.sector);
+  if (filter.contract) query = query.where('offers.contract', '=', filter.contract as never);
+  if (filter.companyId) query = query.where('offers.company_id', '=', filter.companyId);
+  if (filter.q) {
+    // Plain French full-text; the search feature replaces this with its SearchEngine port.
+    query = query.where(
+      sql<boolean>`to_tsvector('french', unaccent(offers.title || ' ' || offers.description_html)) @@ plainto_tsquery('french', unaccent(${filter.q}))`,
+    );
+  }
+  return query;
+}
+
+const summaryColumns = [
+  'offers.id',
+  'offers.title',
+  'offers.contract',
+  'offers.working_time',
+  'offers.sector',
+  'offers.place_name',
+  'offers.postal_code',
+  'offers.housing',
+  'offers.season',
+  'offers.published_at',
+  'offers.expires_at',
+  'companies.name as company_name',
+  'companies.slug as company_slug',
+] as const;
+
+export type OfferSummaryRow = Awaited<ReturnType<typeof selectSummaries>>[number];
+
+function selectSummaries(query: SelectQueryBuilder<Database, 'offers' | 'companies', object>) {
+  return query.select(summaryColumns).orderBy('offers.published_at', 'desc').orderBy('offers.id').execute();
+}
+
+export async function listPublished(t: TenantDb, filter: PublicOfferFilter, page: { limit: number; offset: number }) {
+  const [rows, total] = await Promise.all([
+    selectSummaries(publicOffers(t, filter).limit(page.limit).offset(page.offset)),
+    publicOffers(t, filter)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: total.count };
+}
+
+export async function countBySector(t: TenantDb): Promise<{ sector: string | null; count: number }[]> {
+  return t.trx
+    .selectFrom('offers')
+    .where(isVisible)
+    .select(['offers.sector', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('offers.sector')
+    .execute();
+}
+
+export async function findPublishedById(t: TenantDb, id: string) {
+  return t.trx
+    .selectFrom('offers')
+    .innerJoin('companies', 'companies.id', 'offers.company_id')
+    .leftJoin('rome_codes', 'rome_codes.code', 'offers.rome_code')
+    .where('offers.id', '=', id)
+    .where(isVisible)
+    .selectAll('offers')
+    .select([
+      'companies.name as company_name',
+      'companies.slug as company_slug',
+      'companies.website as company_website',
+      'rome_codes.label as rome_label',
+    ])
+    .executeTakeFirst();
+}
+
+export type PublishedOfferRow = NonNullable<Awaited<ReturnType<typeof findPublishedById>>>;

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { withTenant } from '../../db/tenant-db.js';
+import { notFound } from '../../errors.js';
+import type { Tenant } from '../../tenancy/registry.js';
+import { jobPosting } from './job-posting.js';
+import { presentDetail, presentSummary } from './presenter.js';
+import { countBySector, findPublishedById, listPublished, type PublicOfferFilter } from './repository.js';
+
+export const PAGE_SIZE = 20;
+const LATEST_ON_HOME = 8;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function homePage(db: Kysely<Database>, tenant: Tenant) {
+  return withTenant(db, tenant.id, async (t) => {
+    const [latest, counts] = await Promise.all([listPublished(t, {}, { limit: LATEST_ON_HOME, offset: 0 }), countBySector(t)]);
+    const countOf = new Map(counts.map((c) => [c.sector, c.count]));
+    return {
+      total: counts.reduce((sum, c) => sum + c.count, 0),
+      latest: latest.rows.map((row) => presentSummary(tenant.config, row)),
+      // The tenant's taxonomy order, with the number of live offers in each.
+      sectors: tenant.config.sectors.map((s) => ({ ...s, count: countOf.get(s.code) ?? 0 })),
+    };
+  });
+}
+
+export async function offerListPage(db: Kysely<Database>, tenant: Tenant, filter: PublicOfferFilter, page: number) {
+  return withTenant(db, tenant.id, async (t) => {
+    const { rows, total } = await listPublished(t, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    return { total, offers: rows.map((row) => presentSummary(tenant.config, row)), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  });
+}
+
+/** A published, unexpired offer of this tenant, or NOT_FOUND (also for ids that are not UUIDs). */
+export async function publishedOffer(db: Kysely<Database>, tenant: Tenant, id: string, origin: string) {
+  if (!UUID.test(id)) throw notFound();
+  const row = await withTenant(db, tenant.id, (t) => findPublishedById(t, id));
+  if (!row) throw notFound();
+  return { offer: presentDetail(tenant.config, row), jsonLd: jobPosting(row, origin, tenant.config.name) };
+}

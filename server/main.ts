@@ -1,0 +1,50 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { runScript } from './cli.js';
+import { loadConfig } from './config.js';
+import { adminKysely, hasTenantData, openDatabase, prepareDatabase } from './db/bootstrap.js';
+import { seedDemo } from './db/seed/demo-seed.js';
+
+/** Process entry: the only place that reads the environment, starts PostgreSQL, listens and handles signals. */
+await runScript(async (say) => {
+  const config = loadConfig();
+  const database = await openDatabase(config, say);
+  const stopEmbedded = async () => database.embedded?.stop();
+
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    app = await buildApp({ ...config, database: { ...config.database, url: database.url } });
+    const running = app;
+    if (config.migrateOnStart) await prepareDatabase(database.url, app.tenants, config.referenceDataDir, say);
+    const seedWanted = config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded !== undefined);
+    if (seedWanted) {
+      const admin = adminKysely(database.url, say);
+      try {
+        if (config.seedDemo === 'always' || !(await hasTenantData(admin, app.tenants))) {
+          for (const report of await seedDemo(admin, app.tenants)) {
+            say(`démo ${report.tenant} : ${report.companies} entreprises, ${report.offers} offres (${report.inserted} lignes ajoutées)`);
+          }
+        }
+      } finally {
+        await admin.destroy();
+      }
+    }
+
+    closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+      if (err) running.log.error({ err }, 'fatal error, shutting down');
+      else running.log.info({ signal }, 'shutting down');
+      await running.close();
+      await stopEmbedded();
+    });
+
+    await app.listen({ host: config.host, port: config.port });
+    for (const tenant of app.tenants.tenants) {
+      const hosts = [...tenant.config.hostnames, ...(config.env !== 'production' ? [`${tenant.id}.localhost`] : [])];
+      say(`${tenant.config.name} : ${hosts.map((h) => `http://${h}:${config.port}`).join(' , ')}`);
+    }
+  } catch (error) {
+    await app?.close();
+    await stopEmbedded();
+    throw error;
+  }
+});

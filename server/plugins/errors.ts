@@ -1,0 +1,75 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.js';
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  fields: Record<string, string>;
+}
+
+const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+/** `/radius_km` or `body/email` → `radius_km` / `email`; missing properties name the missing field. */
+function validationFields(error: FastifyError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.validation ?? []) {
+    const missing = (issue.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
+    const name =
+      missing.missingProperty ?? missing.additionalProperty ?? issue.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+    fields[name || (error.validationContext ?? 'request')] = issue.message ?? 'invalide';
+  }
+  return fields;
+}
+
+/**
+ * One place maps errors to HTTP: API clients get `{error:{code,message,fields}}`, browsers the tenant's
+ * error page. Messages come from the strings file; 5xx never show the exception (no stack, no SQL).
+ */
+export default fp(
+  async (app) => {
+    function send(request: FastifyRequest, reply: FastifyReply, status: number, body: ErrorBody) {
+      if (isApi(request) || !request.tenant) return reply.code(status).send({ error: body });
+      const theme = app.theme(request.tenant);
+      const hintKey = `errorPage.hint.${status}`;
+      const hint = theme.strings[hintKey] ?? theme.t('errorPage.hint.default');
+      return reply.code(status).page('pages/error', { meta: { title: body.message, noindex: true }, status, hint, error: body });
+    }
+
+    function message(request: FastifyRequest, code: string, fallback: string): string {
+      if (!request.tenant) return fallback;
+      return app.theme(request.tenant).strings[`errors.${code}`] ?? fallback;
+    }
+
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof AppError) {
+        return send(request, reply, error.statusCode, {
+          code: error.code,
+          message: message(request, error.code, error.code),
+          fields: error.fields,
+        });
+      }
+      if (error.validation) {
+        const fields = validationFields(error);
+        return send(request, reply, 400, {
+          code: 'VALIDATION_FAILED',
+          message: message(request, 'VALIDATION_FAILED', `Paramètre invalide : ${Object.keys(fields).join(', ')}`),
+          fields,
+        });
+      }
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return send(request, reply, status, { code: 'INTERNAL', message: message(request, 'INTERNAL', 'Erreur interne'), fields: {} });
+      }
+      // Fastify's own 4xx (body too large, bad content type…): code is safe to show, message is English.
+      const code = error.code ?? 'BAD_REQUEST';
+      return send(request, reply, status, { code, message: message(request, code, error.message), fields: {} });
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      send(request, reply, 404, { code: 'NOT_FOUND', message: message(request, 'NOT_FOUND', 'Page introuvable'), fields: {} }),
+    );
+  },
+  { name: 'errors' },
+);

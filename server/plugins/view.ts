@@ -1,0 +1,74 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Theme } from '../tenancy/theme.js';
+import type { Tenant } from '../tenancy/registry.js';
+
+export interface PageMeta {
+  title: string;
+  description?: string;
+  /** Path of the canonical URL (defaults to the request path without query). */
+  canonicalPath?: string;
+  ogType?: 'website' | 'article';
+  noindex?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    theme(tenant: Tenant): Theme;
+  }
+  interface FastifyReply {
+    /** Renders a page template of the request's tenant theme inside its layout. */
+    page(template: string, data: { meta: PageMeta } & Record<string, unknown>): FastifyReply;
+  }
+}
+
+/** Absolute origin of the request, e.g. https://emploi-montagne.fr (host already vetted by tenancy). */
+export function origin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function tenantView(tenant: Tenant) {
+  const { config } = tenant;
+  return {
+    id: tenant.id,
+    name: config.name,
+    tagline: config.tagline,
+    kind: config.kind,
+    contact: config.contact,
+    logoUrl: config.theme.logo ? `/assets/${config.theme.logo}` : null,
+    sectors: config.sectors,
+    features: config.features,
+  };
+}
+
+/**
+ * Our small renderer instead of @fastify/view's: @fastify/view registers partials on one shared engine
+ * and resolves a single templates root, while each tenant needs its own engine and tenant-first lookup.
+ */
+export default fp(
+  async (app) => {
+    const themes = new Map(
+      app.tenants.tenants.map((tenant) => [tenant.id, new Theme(tenant, app.config.viewsDir, { cache: app.config.env !== 'development' })]),
+    );
+    app.decorate('theme', (tenant: Tenant) => {
+      const theme = themes.get(tenant.id);
+      if (!theme) throw new Error(`Thème inconnu : ${tenant.id}`);
+      return theme;
+    });
+    app.decorateReply('page', function (this: FastifyReply, template: string, data: { meta: PageMeta } & Record<string, unknown>) {
+      const request = this.request;
+      const base = origin(request);
+      const canonicalPath = data.meta.canonicalPath ?? request.url.split('?')[0];
+      const html = app.theme(request.tenant).render(template, {
+        ...data,
+        tenant: tenantView(request.tenant),
+        meta: { ...data.meta, canonical: `${base}${canonicalPath}`, ogType: data.meta.ogType ?? 'website' },
+        origin: base,
+        currentPath: request.url,
+        year: new Date().getFullYear(),
+      });
+      return this.type('text/html; charset=utf-8').send(html);
+    });
+  },
+  { name: 'view' },
+);

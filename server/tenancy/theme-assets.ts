@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+const ASSET_NAME = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*\.(css|js|svg|png|webp|ico|woff2)$/;
+
+/**
+ * /assets/<file>: the tenant's own file first (tenants/<slug>/assets), then the base theme's
+ * (views/assets). /theme.css carries the tenant's colours as CSS custom properties, so the CSP needs
+ * no inline styles.
+ */
+export default async function themeAssetsRoutes(app: FastifyInstance) {
+  const baseAssets = path.join(app.config.viewsDir, 'assets');
+  // serve: false — we only want reply.sendFile, with our own tenant-first lookup.
+  await app.register(fastifyStatic, { root: baseAssets, serve: false });
+  const maxAge = app.config.env === 'production' ? 86_400_000 : 0;
+
+  app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
+    const file = request.params['*'];
+    if (!ASSET_NAME.test(file)) return reply.callNotFound();
+    const tenantAssets = path.join(request.tenant.dir, 'assets');
+    const root = existsSync(path.join(tenantAssets, file)) ? tenantAssets : baseAssets;
+    if (!existsSync(path.join(root, file))) return reply.callNotFound();
+    return reply.sendFile(file, root, { maxAge });
+  });
+
+  app.get('/theme.css', async (request, reply) => {
+    const { primaryColor, accentColor } = request.tenant.config.theme;
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300');
+    return `:root{--color-primary:${primaryColor};--color-accent:${accentColor};}\n`;
+  });
+}

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export function testConfig(url: string, overrides: Partial<Config> = {}): Config {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+  return { ...config, ...overrides, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
+}
+
+/** The real app on a private database; requests go through app.inject() with a Host header. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const app = await buildApp(testConfig(db.url, overrides));
+  await app.ready();
+  return {
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export const MONTAGNE = 'montagne.localhost';
+export const DIJON = 'dijon.localhost';

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { adminKysely } from '../../server/db/bootstrap.js';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(inject('serverUrl'));
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject('serverUrl') });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  /** Privileged URL (migrations role). The app derives its restricted role from it. */
+  url: string;
+  /** A privileged Kysely on this database, for arranging and inspecting data. */
+  admin: ReturnType<typeof adminKysely>;
+  drop(): Promise<void>;
+}
+
+/** A private copy of the seeded template database for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `cordee_test_${randomBytes(6).toString('hex')}`;
+  await onServer((client) => client.query(`create database "${name}" template "${inject('templateDatabase')}"`));
+  const url = databaseUrl(name);
+  const admin = adminKysely(url, () => {});
+  return {
+    name,
+    url,
+    admin,
+    async drop() {
+      await admin.destroy();
+      await onServer((client) => client.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
