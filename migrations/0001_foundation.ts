@@ -64,7 +64,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('latitude', 'double precision')
     .addColumn('longitude', 'double precision')
     .execute();
-  await sql`create index communes_name_trgm on communes using gin (lower(unaccent(name)) gin_trgm_ops)`.execute(db);
+  // unaccent() is only STABLE (its dictionary could change), so indexes need an IMMUTABLE wrapper
+  // that names the dictionary explicitly.
+  await sql`
+    create or replace function immutable_unaccent(text) returns text
+    language sql immutable parallel safe strict
+    as $$ select public.unaccent('public.unaccent'::regdictionary, $1) $$`.execute(db);
+  await sql`create index communes_name_trgm on communes using gin (lower(immutable_unaccent(name)) gin_trgm_ops)`.execute(db);
   await sql`create index communes_postal_codes on communes using gin (postal_codes)`.execute(db);
   await db.schema
     .createTable('rome_codes')
@@ -241,4 +247,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const table of ['offers', 'memberships', 'company_members', 'companies', 'users', 'reference_data_loads', 'naf_codes', 'rome_appellations', 'rome_codes', 'communes', 'departments', 'regions', 'tenants']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
+  await sql`drop function if exists immutable_unaccent(text)`.execute(db);
 }

@@ -1,0 +1,310 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Contract, Database, MembershipStatus, NewCompany, NewOffer, OfferStatus } from '../database.js';
+import { withTenant, type TenantDb } from '../tenant-db.js';
+import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
+import type { MembershipTier } from '../../tenancy/tenant-config.js';
+import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js';
+import { dijon } from './dijon.js';
+import { montagne } from './montagne.js';
+import { createRandom, fakeSiret, stableUuid, type Random } from './random.js';
+
+/** Demo data exists for the two demo tenants; forks and new tenants start empty. */
+const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon };
+
+export interface SeedReport {
+  tenant: string;
+  companies: number;
+  offers: number;
+  memberships: number;
+  /** Rows actually written by this run: 0 on a second run. */
+  inserted: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Inserts the demo companies, staff, memberships and offers of every tenant that has a catalogue.
+ * Ids are derived from names and every insert is ON CONFLICT DO NOTHING, so a second run (even on
+ * another day) writes nothing. Dates are relative to `now` so the board looks alive when seeded.
+ */
+export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, options: { now?: Date } = {}): Promise<SeedReport[]> {
+  const now = options.now ?? new Date();
+  const reports: SeedReport[] = [];
+  for (const tenant of registry.tenants) {
+    const catalogue = CATALOGUES[tenant.id];
+    if (!catalogue) continue;
+    const rows = buildRows(tenant, catalogue, now);
+    const communes = [...new Set([...rows.companies.map((c) => c.commune_insee!), ...rows.offers.map((o) => o.commune_insee!)])];
+    const places = await loadPlaces(db, communes);
+    for (const offer of rows.offers) {
+      const place = places.get(offer.commune_insee!)!;
+      Object.assign(offer, { place_name: place.name, postal_code: place.postalCode, latitude: place.latitude, longitude: place.longitude });
+    }
+    const inserted = await withTenant(db, tenant.id, (tdb) => insertAll(tdb, rows));
+    reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
+  }
+  return reports;
+}
+
+interface Place {
+  name: string;
+  postalCode: string;
+  latitude: number;
+  longitude: number;
+}
+
+async function loadPlaces(db: Kysely<Database>, inseeCodes: string[]): Promise<Map<string, Place>> {
+  const rows = await db
+    .selectFrom('communes')
+    .select(['insee_code', 'name', 'postal_codes', 'latitude', 'longitude'])
+    .where('insee_code', 'in', inseeCodes)
+    .execute();
+  const places = new Map(
+    rows.map((r) => [r.insee_code, { name: r.name, postalCode: r.postal_codes[0], latitude: r.latitude!, longitude: r.longitude! }]),
+  );
+  const missing = inseeCodes.filter((code) => !places.get(code)?.postalCode || places.get(code)?.latitude == null);
+  if (missing.length > 0) throw new Error(`Communes absentes des données de référence : ${missing.join(', ')}`);
+  return places;
+}
+
+interface SeedRows {
+  users: Insertable<Database['users']>[];
+  companies: NewCompany[];
+  members: Insertable<Database['company_members']>[];
+  memberships: Insertable<Database['memberships']>[];
+  offers: NewOffer[];
+}
+
+function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRows {
+  const random = createRandom(`seed:${tenant.id}`);
+  const rows: SeedRows = { users: [], companies: [], members: [], memberships: [], offers: [] };
+  for (const staff of catalogue.staff) {
+    rows.users.push({ id: stableUuid(`${tenant.id}:user:${staff.email}`), tenant_id: tenant.id, email: staff.email, display_name: staff.name, role: staff.role });
+  }
+  const lifetimeDays = tenant.config.offers.lifetimeDays;
+  catalogue.companies.forEach((template, index) => {
+    const slug = slugify(template.name);
+    const companyId = stableUuid(`${tenant.id}:company:${slug}`);
+    rows.companies.push({
+      id: companyId,
+      tenant_id: tenant.id,
+      name: template.name,
+      slug,
+      siret: fakeSiret(random),
+      naf_code: template.naf,
+      headcount: template.headcount,
+      commune_insee: template.commune,
+      website: `https://www.${slug}.example`,
+      description: template.description,
+    });
+    const ownerEmail = `recrutement@${slug}.example`;
+    const ownerId = stableUuid(`${tenant.id}:user:${ownerEmail}`);
+    rows.users.push({ id: ownerId, tenant_id: tenant.id, email: ownerEmail, display_name: `Recrutement ${template.name}`, role: 'employer' });
+    rows.members.push({ tenant_id: tenant.id, company_id: companyId, user_id: ownerId, member_role: 'owner' });
+
+    // Paying tenants: most members are up to date, a few are late or have not paid yet.
+    let membershipStatus: MembershipStatus = 'active';
+    const membership = tenant.config.membership;
+    if (membership.mode === 'tiers') {
+      membershipStatus = index % 12 === 5 ? 'past_due' : index % 17 === 8 ? 'pending_payment' : 'active';
+      rows.memberships.push(membershipRow(tenant.id, companyId, tierFor(membership.tiers, template.headcount), membershipStatus, now, random));
+    }
+
+    const [min, max] = catalogue.offersPerCompany;
+    const count = random.int(min, max);
+    const jobs = catalogue.jobs[template.sector];
+    if (!jobs) throw new Error(`${tenant.id} : aucun métier de démonstration pour le secteur ${template.sector}`);
+    for (let n = 0; n < count; n++) {
+      const job = jobs[n % jobs.length];
+      const status = membershipStatus === 'pending_payment' ? random.pick<OfferStatus>(['draft', 'draft', 'pending_review']) : offerStatus(random);
+      rows.offers.push(
+        offerRow({ tenant, catalogue, template, companyId, slug, job, n, status, now, lifetimeDays, random, ownerEmail }),
+      );
+    }
+  });
+  return rows;
+}
+
+function tierFor(tiers: MembershipTier[], headcount: number): MembershipTier {
+  return tiers.find((t) => headcount >= t.minHeadcount && (t.maxHeadcount === null || headcount <= t.maxHeadcount)) ?? tiers[tiers.length - 1];
+}
+
+function membershipRow(tenantId: string, companyId: string, tier: MembershipTier, status: MembershipStatus, now: Date, random: Random) {
+  const start = status === 'past_due' ? new Date(now.getTime() - random.int(366, 380) * DAY) : new Date(now.getTime() - random.int(5, 320) * DAY);
+  const end = new Date(start);
+  end.setUTCFullYear(end.getUTCFullYear() + 1);
+  const dated = status !== 'pending_payment';
+  return {
+    id: stableUuid(`${tenantId}:membership:${companyId}`),
+    tenant_id: tenantId,
+    company_id: companyId,
+    tier_code: tier.code,
+    amount_cents: tier.yearlyPriceCents,
+    status,
+    provider: 'manual' as const,
+    period_start: dated ? isoDate(start) : null,
+    period_end: dated ? isoDate(end) : null,
+  };
+}
+
+/** ~85 % of offers are live; the rest show the other states of the lifecycle. */
+function offerStatus(random: Random): OfferStatus {
+  const roll = random.next();
+  if (roll < 0.86) return 'published';
+  if (roll < 0.91) return 'pending_review';
+  if (roll < 0.94) return 'draft';
+  if (roll < 0.98) return 'expired';
+  return 'filled';
+}
+
+interface OfferInput {
+  tenant: Tenant;
+  catalogue: DemoCatalogue;
+  template: CompanyTemplate;
+  companyId: string;
+  slug: string;
+  job: JobTemplate;
+  n: number;
+  status: OfferStatus;
+  now: Date;
+  lifetimeDays: number;
+  random: Random;
+  ownerEmail: string;
+}
+
+function offerRow(input: OfferInput): NewOffer {
+  const { tenant, catalogue, template, job, random, now, lifetimeDays, status } = input;
+  const contract = random.pick(job.contracts);
+  const partTime = random.chance(job.partTime ?? 0.05);
+  const hours = partTime ? random.pick([20, 24, 25, 28, 30]) : random.pick([35, 35, 35, 39, 42]);
+  const season = catalogue.seasonal && contract === 'seasonal' ? (random.chance(0.7) ? 'winter' : 'summer') : catalogue.seasonal ? 'all_year' : null;
+  const { start, end } = contractDates(contract, season, now, random);
+  const salaryMin = round2(job.salary.min + random.next() * (job.salary.max - job.salary.min) * 0.5);
+  const salaryMax = random.chance(0.7) ? round2(Math.max(salaryMin, job.salary.max - random.next() * (job.salary.max - job.salary.min) * 0.3)) : null;
+  const housingRoll = random.next();
+  const housing = housingRoll < (job.housing ?? 0) * 0.6 ? 'provided' : housingRoll < (job.housing ?? 0) ? 'help' : 'none';
+  const department = template.commune.slice(0, 2);
+  const commune = random.chance(0.7) ? template.commune : random.pick(catalogue.nearbyCommunes[department] ?? [template.commune]);
+
+  // Published offers went live within their lifetime; expired ones are past it.
+  const ageDays = status === 'expired' ? lifetimeDays + random.int(1, 40) : random.int(0, Math.max(1, lifetimeDays - 3));
+  const publishedAt = status === 'draft' || status === 'pending_review' ? null : new Date(now.getTime() - ageDays * DAY - random.int(0, 20 * 3600) * 1000);
+  const expiresAt = publishedAt ? new Date(publishedAt.getTime() + lifetimeDays * DAY) : null;
+  const createdAt = new Date((publishedAt ?? now).getTime() - random.int(1, 4) * DAY);
+  const applyMethod = random.pick(['platform', 'platform', 'platform', 'email', 'url'] as const);
+
+  return {
+    id: stableUuid(`${tenant.id}:offer:${input.slug}:${input.n}`),
+    tenant_id: tenant.id,
+    company_id: input.companyId,
+    title: job.title,
+    description_html: describe(template, job, contract, housing, catalogue, random),
+    rome_code: job.rome,
+    sector: template.sector,
+    contract,
+    working_time: partTime ? 'part_time' : 'full_time',
+    hours_per_week: hours,
+    start_date: start,
+    end_date: end,
+    season,
+    commune_insee: commune,
+    salary_min: salaryMin,
+    salary_max: salaryMax,
+    salary_unit: job.salary.unit,
+    housing,
+    experience: job.experience,
+    driving_licence: job.drivingLicence ?? false,
+    apply_method: applyMethod,
+    apply_email: applyMethod === 'email' ? input.ownerEmail : null,
+    apply_url: applyMethod === 'url' ? `https://www.${input.slug}.example/recrutement` : null,
+    status,
+    job_nature: random.chance(0.75) ? 'creation' : 'replacement',
+    published_at: publishedAt,
+    expires_at: expiresAt,
+    created_at: createdAt,
+    updated_at: publishedAt ?? createdAt,
+  };
+}
+
+/** Start/end dates that match the contract: a season's dates, a CDD of a few months, an open CDI. */
+function contractDates(contract: Contract, season: string | null, now: Date, random: Random): { start: string; end: string | null } {
+  const year = now.getUTCFullYear();
+  if (contract === 'seasonal' && season === 'winter') {
+    // The next winter season (mid-December → mid-April); already running: start within days.
+    const seasonStart = new Date(Date.UTC(now.getUTCMonth() >= 4 ? year : year - 1, 11, random.int(6, 13)));
+    const start = seasonStart > now ? seasonStart : new Date(now.getTime() + random.int(3, 10) * DAY);
+    const end = new Date(Date.UTC(seasonStart.getUTCFullYear() + 1, 3, random.int(12, 26)));
+    return { start: isoDate(start), end: isoDate(end > start ? end : new Date(start.getTime() + 60 * DAY)) };
+  }
+  if (contract === 'seasonal') {
+    const summerYear = now.getUTCMonth() >= 6 ? year + 1 : year;
+    return { start: isoDate(new Date(Date.UTC(summerYear, 5, random.int(15, 30)))), end: isoDate(new Date(Date.UTC(summerYear, 8, random.int(1, 15)))) };
+  }
+  const start = new Date(now.getTime() + random.int(7, 60) * DAY);
+  if (contract === 'cdi') return { start: isoDate(start), end: null };
+  const months = contract === 'apprenticeship' ? random.pick([12, 24, 24, 36]) : contract === 'internship' ? random.int(2, 6) : random.int(2, 9);
+  const end = new Date(start);
+  end.setUTCMonth(end.getUTCMonth() + months);
+  return { start: isoDate(start), end: isoDate(end) };
+}
+
+const CONTRACT_WORDS: Record<Contract, string> = {
+  cdi: 'CDI',
+  cdd: 'CDD',
+  seasonal: 'contrat saisonnier',
+  interim: 'mission d’intérim',
+  apprenticeship: 'contrat d’apprentissage',
+  internship: 'stage',
+  shared_time: 'temps partagé',
+};
+
+function describe(template: CompanyTemplate, job: JobTemplate, contract: Contract, housing: string, catalogue: DemoCatalogue, random: Random): string {
+  const list = (items: string[]) => `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+  const conditions = [`Poste en ${CONTRACT_WORDS[contract]}`];
+  if (housing === 'provided') conditions.push('Logement fourni par l’employeur');
+  if (housing === 'help') conditions.push('Aide à la recherche de logement');
+  conditions.push(random.pick(catalogue.perks));
+  if (random.chance(0.5)) conditions.push(random.pick(catalogue.perks));
+  return [
+    `<p>${escapeHtml(template.description)}</p>`,
+    '<h3>Vos missions</h3>',
+    list(job.missions),
+    '<h3>Votre profil</h3>',
+    list(job.profile),
+    '<h3>Conditions</h3>',
+    list([...new Set(conditions)]),
+  ].join('\n');
+}
+
+async function insertAll({ trx }: TenantDb, rows: SeedRows): Promise<number> {
+  let inserted = 0;
+  const count = (result: { numInsertedOrUpdatedRows?: bigint }[]) =>
+    result.reduce((sum, r) => sum + Number(r.numInsertedOrUpdatedRows ?? 0), 0);
+  inserted += count(await trx.insertInto('users').values(rows.users).onConflict((oc) => oc.doNothing()).execute());
+  inserted += count(await trx.insertInto('companies').values(rows.companies).onConflict((oc) => oc.doNothing()).execute());
+  inserted += count(await trx.insertInto('company_members').values(rows.members).onConflict((oc) => oc.doNothing()).execute());
+  if (rows.memberships.length > 0) {
+    inserted += count(await trx.insertInto('memberships').values(rows.memberships).onConflict((oc) => oc.doNothing()).execute());
+  }
+  for (let i = 0; i < rows.offers.length; i += 200) {
+    inserted += count(await trx.insertInto('offers').values(rows.offers.slice(i, i + 200)).onConflict((oc) => oc.doNothing()).execute());
+  }
+  return inserted;
+}
+
+export function slugify(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[’']/g, '-')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const isoDate = (date: Date) => date.toISOString().slice(0, 10);
+const round2 = (value: number) => Math.round(value * 100) / 100;

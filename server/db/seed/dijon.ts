@@ -1,0 +1,102 @@
+import type { DemoCatalogue } from './catalogue.js';
+
+// Invented employers of the Dijon youth board: real Côte-d'Or communes (INSEE 21xxx), ROME 4.0 and
+// NAF codes from data/. Offers lean towards apprenticeships and first jobs for 16–25 year-olds.
+export const dijon: DemoCatalogue = {
+  seasonal: false,
+  offersPerCompany: [4, 6],
+  staff: [
+    { email: 'admin@jeunes-emploi-dijon.cordee.example', name: 'Nadia Benali', role: 'admin' },
+    { email: 'conseillere@jeunes-emploi-dijon.cordee.example', name: 'Sophie Lambert', role: 'counsellor' },
+    { email: 'conseiller@jeunes-emploi-dijon.cordee.example', name: 'Karim Haddad', role: 'counsellor' },
+  ],
+  companies: [
+    { name: 'Brasserie des Ducs', sector: 'hotellerie-restauration', naf: '56.10A', headcount: 22, commune: '21231', description: 'Brasserie du centre historique de Dijon, cuisine bourguignonne de saison, 120 couverts.' },
+    { name: 'Burger Gourmet Quetigny', sector: 'hotellerie-restauration', naf: '56.10C', headcount: 35, commune: '21515', description: 'Restaurant rapide de burgers au pain artisanal, sur place, à emporter et en livraison.' },
+    { name: 'Hôtel de la Côte de Nuits', sector: 'hotellerie-restauration', naf: '55.10Z', headcount: 16, commune: '21464', description: 'Hôtel 3 étoiles de 38 chambres au cœur du vignoble, clientèle d’affaires et œnotouristique.' },
+    { name: 'Crêperie du Marché', sector: 'hotellerie-restauration', naf: '56.10A', headcount: 6, commune: '21231', description: 'Crêperie familiale à deux pas des halles de Dijon.' },
+    { name: 'Bourgogne Réceptions Traiteur', sector: 'hotellerie-restauration', naf: '56.21Z', headcount: 28, commune: '21166', description: 'Traiteur événementiel : mariages, séminaires et repas d’entreprise en Côte-d’Or.' },
+    { name: 'Hypermarché Toison d’Or', sector: 'commerce-vente', naf: '47.11F', headcount: 280, commune: '21231', description: 'Hypermarché de la zone commerciale nord de Dijon, 250 collaborateurs et un centre de formation interne.' },
+    { name: 'Supermarché de Chenôve', sector: 'commerce-vente', naf: '47.11D', headcount: 60, commune: '21166', description: 'Supermarché de proximité, ouvert 7 jours sur 7, drive et livraison à domicile.' },
+    { name: 'Boutique Liberté Mode', sector: 'commerce-vente', naf: '47.71Z', headcount: 7, commune: '21231', description: 'Boutique de prêt-à-porter de la rue de la Liberté, marques françaises et créateurs.' },
+    { name: 'Au Pain de Talant', sector: 'commerce-vente', naf: '10.71C', headcount: 9, commune: '21617', description: 'Boulangerie-pâtisserie artisanale, labellisée pain bio depuis 2019.' },
+    { name: 'Plateforme Logistique de Longvic', sector: 'logistique-transport', naf: '52.10B', headcount: 190, commune: '21355', description: 'Entrepôt de 40 000 m² qui approvisionne les magasins du Grand Est et de Bourgogne-Franche-Comté.' },
+    { name: 'Transports Côte-d’Or Fret', sector: 'logistique-transport', naf: '49.41A', headcount: 75, commune: '21540', description: 'Transporteur régional de marchandises, flotte de 50 poids lourds et véhicules utilitaires.' },
+    { name: 'Messagerie Express Bourgogne', sector: 'logistique-transport', naf: '53.20Z', headcount: 40, commune: '21171', description: 'Livraison de colis du dernier kilomètre sur la métropole dijonnaise.' },
+    { name: 'EHPAD Les Tilleuls', sector: 'sante-social', naf: '87.10A', headcount: 65, commune: '21278', description: 'Établissement de 80 résidents, projet de soins centré sur le bien-être et l’animation.' },
+    { name: 'Aide à Domicile Dijon Métropole', sector: 'sante-social', naf: '88.10A', headcount: 120, commune: '21231', description: 'Association d’aide et d’accompagnement à domicile des personnes âgées et en situation de handicap.' },
+    { name: 'Crèche Les Petits Pas', sector: 'sante-social', naf: '88.91A', headcount: 14, commune: '21390', description: 'Micro-crèches de 12 berceaux à Marsannay-la-Côte et Longvic.' },
+    { name: 'Maçonnerie Bourguignonne', sector: 'batiment', naf: '43.99C', headcount: 24, commune: '21292', description: 'Gros œuvre, rénovation et maisons individuelles dans la plaine de Saône.' },
+    { name: 'Électricité Générale Dijonnaise', sector: 'batiment', naf: '43.21A', headcount: 12, commune: '21355', description: 'Installation électrique, domotique et bornes de recharge pour particuliers et tertiaire.' },
+    { name: 'Menuiseries de l’Auxois', sector: 'batiment', naf: '43.32A', headcount: 18, commune: '21603', description: 'Fabrication et pose de menuiseries bois et PVC, atelier à Semur-en-Auxois.' },
+    { name: 'Confiserie du Val de Saône', sector: 'industrie', naf: '10.82Z', headcount: 85, commune: '21038', description: 'Fabrication de pains d’épices, bonbons et chocolats vendus dans toute la France.' },
+    { name: 'Fromagerie de l’Auxois', sector: 'industrie', naf: '10.51C', headcount: 45, commune: '21584', description: 'Fromagerie traditionnelle, affinage et conditionnement de fromages de Bourgogne.' },
+    { name: 'Domaine des Hautes-Côtes', sector: 'industrie', naf: '11.02B', headcount: 20, commune: '21054', description: 'Domaine viticole familial de 25 hectares en Côte de Beaune.' },
+    { name: 'Nettoyage Pro 21', sector: 'services-administration', naf: '81.21Z', headcount: 95, commune: '21231', description: 'Propreté des bureaux, commerces et copropriétés de la métropole.' },
+    { name: 'Dijon Emploi Intérim', sector: 'services-administration', naf: '78.20Z', headcount: 12, commune: '21231', description: 'Agence d’emploi qui accompagne les jeunes vers leurs premières missions en industrie et logistique.' },
+    { name: 'CFA des Métiers de Côte-d’Or', sector: 'services-administration', naf: '85.32Z', headcount: 50, commune: '21231', description: 'Centre de formation d’apprentis : 1 200 apprentis du CAP au BTS.' },
+    { name: 'Centre de loisirs Les Lacs', sector: 'animation-sport', naf: '93.29Z', headcount: 25, commune: '21515', description: 'Base de loisirs et accueil collectif de mineurs autour du lac de Quetigny.' },
+    { name: 'Club omnisports de Chevigny', sector: 'animation-sport', naf: '93.12Z', headcount: 12, commune: '21171', description: 'Club de 1 500 licenciés : football, basket, natation et multisport enfants.' },
+    { name: 'Forme & Vous Dijon', sector: 'animation-sport', naf: '93.13Z', headcount: 15, commune: '21231', description: 'Salle de remise en forme avec cours collectifs et coaching individuel.' },
+  ],
+  nearbyCommunes: {
+    '21': ['21231', '21166', '21515', '21617', '21355', '21278', '21171', '21540', '21390', '21292', '21038', '21464', '21054', '21317', '21485', '21003', '21021', '21452', '21263'],
+  },
+  perks: [
+    'Tickets restaurant',
+    'Remboursement à 50 % de l’abonnement Divia',
+    'Tutorat par un salarié expérimenté',
+    'Aide au permis de conduire possible',
+    'Mutuelle d’entreprise',
+    'Horaires compatibles avec la formation',
+  ],
+  jobs: {
+    'hotellerie-restauration': [
+      { title: 'Apprenti commis de cuisine H/F', rome: 'G1602', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1300 }, missions: ['Préparer les légumes, les entrées et les desserts', 'Apprendre les techniques de base auprès du chef', 'Respecter les règles d’hygiène'], profile: ['Préparer un CAP cuisine', 'Motivation et ponctualité'] },
+      { title: 'Équipier polyvalent de restauration H/F', rome: 'G1603', contracts: ['cdi', 'cdd'], experience: 'none', partTime: 0.6, salary: { unit: 'hour', min: 12.1, max: 12.6 }, missions: ['Préparer les commandes en cuisine', 'Accueillir les clients et encaisser', 'Entretenir le restaurant'], profile: ['Première expérience non exigée', 'Disponible le soir et le week-end'] },
+      { title: 'Serveur H/F', rome: 'G1803', contracts: ['cdd', 'cdi', 'apprenticeship'], experience: 'beginner', salary: { unit: 'month', min: 1820, max: 1950 }, missions: ['Mettre en place la salle', 'Prendre les commandes et servir', 'Conseiller les vins de Bourgogne'], profile: ['Sourire et sens du service', 'Une première expérience est un plus'] },
+      { title: 'Réceptionniste en alternance H/F', rome: 'G1703', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 950, max: 1400 }, missions: ['Accueillir les clients et gérer les arrivées', 'Répondre au téléphone et aux courriels', 'Préparer les factures'], profile: ['BTS management en hôtellerie-restauration', 'Anglais de base'] },
+      { title: 'Plongeur H/F', rome: 'G1605', contracts: ['cdd', 'interim'], experience: 'none', partTime: 0.4, salary: { unit: 'hour', min: 12.1, max: 12.3 }, missions: ['Laver la vaisselle et les ustensiles', 'Ranger la réserve', 'Nettoyer la cuisine en fin de service'], profile: ['Aucun diplôme exigé'] },
+    ],
+    'commerce-vente': [
+      { title: 'Hôte de caisse H/F', rome: 'D1505', contracts: ['cdd', 'cdi', 'cdd'], experience: 'none', partTime: 0.6, salary: { unit: 'hour', min: 12.1, max: 12.4 }, missions: ['Enregistrer les achats et encaisser', 'Accueillir et renseigner les clients', 'Tenir la caisse propre et approvisionnée'], profile: ['Débutant accepté', 'Disponible le samedi'] },
+      { title: 'Employé de rayon libre-service H/F', rome: 'D1507', contracts: ['cdi', 'cdd', 'apprenticeship'], experience: 'none', salary: { unit: 'month', min: 1820, max: 1900 }, missions: ['Mettre en rayon et faire les facings', 'Contrôler les dates et les étiquettes', 'Réceptionner les livraisons'], profile: ['Débutant accepté, tutorat assuré', 'Prise de poste tôt le matin'] },
+      { title: 'Vendeur en prêt-à-porter en alternance H/F', rome: 'D1214', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1350 }, missions: ['Accueillir et conseiller les clientes et clients', 'Participer aux vitrines et au merchandising', 'Encaisser'], profile: ['Bac pro métiers du commerce et de la vente', 'Goût pour la mode'] },
+      { title: 'Apprenti boulanger H/F', rome: 'D1102', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1300 }, missions: ['Pétrir, façonner et cuire les pains', 'Préparer les viennoiseries', 'Nettoyer le fournil'], profile: ['Préparer un CAP boulanger', 'Travail de nuit et le week-end'] },
+      { title: 'Vendeur en boulangerie H/F', rome: 'D1106', contracts: ['cdd', 'cdi'], experience: 'none', partTime: 0.5, salary: { unit: 'hour', min: 12.1, max: 12.5 }, missions: ['Servir les clients', 'Mettre en place la vitrine', 'Encaisser'], profile: ['Débutant accepté'] },
+    ],
+    'logistique-transport': [
+      { title: 'Préparateur de commandes H/F', rome: 'N1103', contracts: ['interim', 'cdd', 'cdi'], experience: 'none', salary: { unit: 'hour', min: 12.2, max: 13.1 }, missions: ['Préparer les commandes à l’aide d’un terminal vocal', 'Filmer et étiqueter les palettes', 'Respecter les consignes de sécurité'], profile: ['Débutant accepté', 'Travail en équipes alternées (5h-13h / 13h-21h)'] },
+      { title: 'Cariste H/F', rome: 'N1101', contracts: ['interim', 'cdi'], experience: 'beginner', salary: { unit: 'hour', min: 12.5, max: 13.8 }, missions: ['Charger et décharger les camions', 'Ranger les palettes en hauteur', 'Réaliser les inventaires'], profile: ['CACES R489 catégories 1, 3 et 5', 'Première expérience en entrepôt'] },
+      { title: 'Livreur de colis H/F', rome: 'N4105', contracts: ['cdd', 'cdi', 'interim'], experience: 'none', salary: { unit: 'month', min: 1830, max: 2000 }, missions: ['Livrer les colis sur une tournée de la métropole', 'Scanner les colis et recueillir les signatures', 'Charger le véhicule le matin'], profile: ['Permis B depuis plus d’un an'], drivingLicence: true },
+      { title: 'Agent logistique en alternance H/F', rome: 'N1105', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1300 }, missions: ['Réceptionner et contrôler les marchandises', 'Préparer les expéditions', 'Participer aux inventaires'], profile: ['Préparer un titre professionnel agent magasinier ou un bac pro logistique'] },
+    ],
+    'sante-social': [
+      { title: 'Aide-soignant en apprentissage H/F', rome: 'J1501', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 1000, max: 1450 }, missions: ['Aider les résidents dans les actes de la vie quotidienne', 'Observer et transmettre à l’équipe soignante', 'Participer aux animations'], profile: ['Entrer en formation d’aide-soignant', 'Bienveillance et écoute'] },
+      { title: 'Agent de service hospitalier H/F', rome: 'J1301', contracts: ['cdd', 'cdi'], experience: 'none', salary: { unit: 'month', min: 1820, max: 1950 }, missions: ['Entretenir les chambres et les espaces communs', 'Aider au service des repas', 'Appliquer les protocoles d’hygiène'], profile: ['Débutant accepté', 'Un week-end sur deux'] },
+      { title: 'Assistant de vie H/F', rome: 'K1302', contracts: ['cdi', 'cdd'], experience: 'none', partTime: 0.6, salary: { unit: 'hour', min: 12.2, max: 13.2 }, missions: ['Accompagner des personnes âgées à leur domicile', 'Aider aux repas, aux courses et à l’entretien du logement', 'Maintenir le lien social'], profile: ['Permis B et véhicule, indemnités kilométriques', 'Sens de l’écoute'], drivingLicence: true },
+      { title: 'Animateur petite enfance H/F', rome: 'K1303', contracts: ['cdd', 'apprenticeship'], experience: 'none', salary: { unit: 'month', min: 1000, max: 1900 }, missions: ['Accueillir les enfants et leurs parents', 'Proposer des activités d’éveil', 'Participer aux soins et aux repas'], profile: ['CAP accompagnant éducatif petite enfance (ou en préparation)'] },
+    ],
+    batiment: [
+      { title: 'Apprenti maçon H/F', rome: 'F1703', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1300 }, missions: ['Monter des murs en blocs et en briques', 'Préparer le mortier et le béton', 'Participer à la mise en sécurité du chantier'], profile: ['Préparer un CAP maçon', 'Bonne condition physique'] },
+      { title: 'Plaquiste H/F', rome: 'F1604', contracts: ['cdi', 'interim'], experience: 'beginner', salary: { unit: 'hour', min: 12.8, max: 14.5 }, missions: ['Poser cloisons, doublages et faux plafonds', 'Réaliser les bandes et finitions'], profile: ['Première expérience ou CAP plâtrier-plaquiste'] },
+      { title: 'Électricien apprenti H/F', rome: 'F1602', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 900, max: 1350 }, missions: ['Tirer les câbles et poser les appareillages', 'Participer à la mise en service', 'Lire des schémas simples'], profile: ['Préparer un CAP électricien ou un bac pro MELEC'] },
+      { title: 'Poseur de menuiseries H/F', rome: 'F1607', contracts: ['cdi', 'cdd'], experience: 'beginner', salary: { unit: 'month', min: 1900, max: 2200 }, missions: ['Poser fenêtres, portes et volets chez les clients', 'Assurer les finitions et le nettoyage du chantier'], profile: ['Permis B indispensable', 'Autonomie'], drivingLicence: true },
+    ],
+    industrie: [
+      { title: 'Agent de conditionnement H/F', rome: 'H3302', contracts: ['interim', 'cdd', 'cdi'], experience: 'none', salary: { unit: 'hour', min: 12.1, max: 12.9 }, missions: ['Alimenter la ligne de conditionnement', 'Contrôler la qualité des emballages', 'Préparer les palettes'], profile: ['Débutant accepté', 'Travail en 2x8'] },
+      { title: 'Conducteur de ligne en agroalimentaire H/F', rome: 'H2102', contracts: ['cdi', 'apprenticeship'], experience: 'beginner', salary: { unit: 'month', min: 1950, max: 2300 }, missions: ['Régler et conduire une ligne de fabrication', 'Réaliser les contrôles qualité', 'Assurer le premier niveau de maintenance'], profile: ['Bac pro pilote de ligne de production ou expérience'] },
+      { title: 'Ouvrier viticole H/F', rome: 'A1405', contracts: ['cdd', 'seasonal'], experience: 'none', salary: { unit: 'hour', min: 12.1, max: 12.6 }, missions: ['Tailler, attacher et relever la vigne', 'Participer aux vendanges', 'Entretenir le matériel'], profile: ['Débutant accepté, formation à la taille assurée', 'Travail en extérieur'] },
+    ],
+    'services-administration': [
+      { title: 'Agent de propreté H/F', rome: 'K2204', contracts: ['cdi', 'cdd'], experience: 'none', partTime: 0.7, salary: { unit: 'hour', min: 12.1, max: 12.4 }, missions: ['Nettoyer bureaux et parties communes', 'Utiliser une autolaveuse', 'Respecter le cahier des charges du client'], profile: ['Débutant accepté', 'Horaires tôt le matin ou en soirée'] },
+      { title: 'Assistant administratif en alternance H/F', rome: 'M1602', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 950, max: 1400 }, missions: ['Accueillir le public et répondre au téléphone', 'Classer et saisir les dossiers', 'Préparer les courriers'], profile: ['BTS support à l’action managériale ou bac pro AGOrA', 'Maîtrise des outils bureautiques'] },
+      { title: 'Chargé d’accueil H/F', rome: 'M1601', contracts: ['cdd', 'interim', 'internship'], experience: 'none', salary: { unit: 'month', min: 1820, max: 1950 }, missions: ['Accueillir et orienter les visiteurs', 'Gérer le standard', 'Tenir les registres'], profile: ['Aisance relationnelle', 'Première expérience appréciée'] },
+    ],
+    'animation-sport': [
+      { title: 'Animateur périscolaire H/F', rome: 'G1203', contracts: ['cdd', 'cdd', 'apprenticeship'], experience: 'none', partTime: 0.7, salary: { unit: 'hour', min: 12.1, max: 12.8 }, missions: ['Encadrer des groupes d’enfants de 6 à 11 ans', 'Préparer et animer des activités', 'Veiller à la sécurité des enfants'], profile: ['BAFA (ou en cours)', 'Créativité et patience'] },
+      { title: 'Éducateur sportif H/F', rome: 'G1204', contracts: ['cdi', 'cdd', 'apprenticeship'], experience: 'beginner', partTime: 0.4, salary: { unit: 'month', min: 1850, max: 2200 }, missions: ['Animer des séances multisports pour enfants et adultes', 'Encadrer les stages des vacances', 'Participer à l’organisation des tournois'], profile: ['BPJEPS ou licence STAPS (ou en préparation)'] },
+      { title: 'Coach sportif en alternance H/F', rome: 'G1204', contracts: ['apprenticeship'], experience: 'none', salary: { unit: 'month', min: 950, max: 1400 }, missions: ['Accueillir les adhérents et leur présenter la salle', 'Animer des cours collectifs', 'Conseiller sur l’utilisation des machines'], profile: ['Préparer un BPJEPS activités de la forme'] },
+    ],
+  },
+};
