@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 
 const Slug = Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' });
@@ -20,9 +21,8 @@ const Tier = Type.Object(
   { additionalProperties: false },
 );
 
-const Membership = Type.Union([
-  Type.Object({ mode: Type.Literal('free') }, { additionalProperties: false }),
-  Type.Object(
+const FreeMembership = Type.Object({ mode: Type.Literal('free') }, { additionalProperties: false });
+const TierMembership = Type.Object(
     {
       mode: Type.Literal('tiers'),
       currency: Type.Literal('EUR'),
@@ -32,8 +32,8 @@ const Membership = Type.Union([
       tiers: Type.Array(Tier, { minItems: 1 }),
     },
     { additionalProperties: false },
-  ),
-]);
+);
+const Membership = Type.Union([FreeMembership, TierMembership]);
 
 /** Schema of tenants/<slug>/tenant.json. Unknown keys are errors: a typo must not pass silently. */
 export const TenantConfigSchema = Type.Object(
@@ -114,6 +114,52 @@ function registerFormats(): void {
   if (!FormatRegistry.Has('email')) FormatRegistry.Set('email', (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value));
 }
 
+/** TypeBox speaks English; operators read French. The usual cases, with the English as fallback. */
+function frenchMessage(error: ValueError): string {
+  const schema = error.schema as Record<string, unknown>;
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty: return 'champ obligatoire manquant';
+    case ValueErrorType.ObjectAdditionalProperties: return 'champ inconnu (faute de frappe ?)';
+    case ValueErrorType.String: return 'doit être une chaîne de caractères';
+    case ValueErrorType.StringPattern: return `format invalide (attendu : ${String(schema.pattern)})`;
+    case ValueErrorType.StringFormat: return `format ${String(schema.format)} invalide`;
+    case ValueErrorType.StringMinLength: return `au moins ${String(schema.minLength)} caractère(s)`;
+    case ValueErrorType.StringMaxLength: return `au plus ${String(schema.maxLength)} caractères`;
+    case ValueErrorType.Integer: return 'doit être un nombre entier';
+    case ValueErrorType.IntegerMinimum: return `doit être supérieur ou égal à ${String(schema.minimum)}`;
+    case ValueErrorType.IntegerMaximum: return `doit être inférieur ou égal à ${String(schema.maximum)}`;
+    case ValueErrorType.Boolean: return 'doit valoir true ou false';
+    case ValueErrorType.Literal: return `doit valoir ${JSON.stringify(schema.const)}`;
+    case ValueErrorType.Array: return 'doit être une liste';
+    case ValueErrorType.ArrayMinItems: return `au moins ${String(schema.minItems)} élément(s)`;
+    case ValueErrorType.ArrayUniqueItems: return 'contient des doublons';
+    case ValueErrorType.Object: return 'doit être un objet';
+    case ValueErrorType.Union: return 'valeur non autorisée';
+    default: return error.message;
+  }
+}
+
+/**
+ * Schema errors, one per field. A union only says "no variant matched", so the membership block is
+ * checked against the variant its `mode` names, which points at the faulty field inside it.
+ */
+function schemaProblems(raw: unknown): { field: string; message: string }[] {
+  const errors = [...Value.Errors(TenantConfigSchema, raw)];
+  const membership = (raw as { membership?: { mode?: unknown } } | null)?.membership;
+  const variant = membership?.mode === 'tiers' ? TierMembership : membership?.mode === 'free' ? FreeMembership : undefined;
+  const detailed = errors.flatMap((error) =>
+    error.path === '/membership' && variant
+      ? [...Value.Errors(variant, membership)].map((inner) => ({ ...inner, path: `/membership${inner.path}` }))
+      : [error],
+  );
+  const byField = new Map<string, string>();
+  for (const error of detailed) {
+    const field = fieldName(error.path);
+    if (!byField.has(field)) byField.set(field, frenchMessage(error));
+  }
+  return [...byField].map(([field, message]) => ({ field, message }));
+}
+
 /** Rules the schema cannot express. */
 function semanticProblems(config: TenantConfig, folderSlug: string): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
@@ -160,16 +206,8 @@ export function readTenantConfig(tenantDir: string): TenantConfig {
     throw new TenantConfigError(file, [{ field: '', message }]);
   }
   registerFormats();
-  const schemaErrors = [...Value.Errors(TenantConfigSchema, raw)];
-  if (schemaErrors.length > 0) {
-    // One line per field: unions report several alternatives for the same path.
-    const byField = new Map<string, string>();
-    for (const error of schemaErrors) {
-      const field = fieldName(error.path);
-      if (!byField.has(field)) byField.set(field, error.message);
-    }
-    throw new TenantConfigError(file, [...byField].map(([field, message]) => ({ field, message })));
-  }
+  const invalid = schemaProblems(raw);
+  if (invalid.length > 0) throw new TenantConfigError(file, invalid);
   const config = raw as TenantConfig;
   // `_skeleton` (a template folder) declares `skeleton`: the underscore only keeps it from going live.
   const problems = semanticProblems(config, path.basename(tenantDir).replace(/^_/, ''));

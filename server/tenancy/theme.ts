@@ -126,7 +126,7 @@ export class Theme {
     this.hbs.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : value ? String(value) : ''));
     // JSON for <script type="application/ld+json">: `<` escaped so that no `</script>` can close the block.
     this.hbs.registerHelper('jsonScript', (value: unknown) =>
-      new Handlebars.SafeString(JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')),
+      new Handlebars.SafeString((JSON.stringify(value) ?? 'null').replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -30,7 +30,10 @@ export async function setup(project: TestProject) {
   const started = Date.now();
   let serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (!serverUrl) {
-    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'cordee-test-')), 'pg');
+    const parent = mkdtempSync(path.join(tmpdir(), 'cordee-test-'));
+    // As root the server runs as the `postgres` system user, which must be able to enter the folder.
+    chmodSync(parent, 0o755);
+    const dataDir = path.join(parent, 'pg');
     embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
     serverUrl = embedded.url;
   }

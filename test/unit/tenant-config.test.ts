@@ -104,6 +104,6 @@ describe('tenant registry', () => {
   it('refuses two tenants claiming the same hostname', () => {
     const dir = copyTenants(['montagne', 'dijon']);
     editTenantJson(dir, 'dijon', (c) => c.hostnames.push('emploi-montagne.cordee.example'));
-    expect(() => loadTenantRegistry(dir, { allowLocalhostSubdomains: false })).toThrow(/déjà déclaré par le tenant montagne/);
+    expect(() => loadTenantRegistry(dir, { allowLocalhostSubdomains: false })).toThrow(/montagne.*hostnames\[0\] : « emploi-montagne\.cordee\.example » est déjà déclaré par le tenant dijon/s);
   });
 });
