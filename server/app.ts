@@ -12,6 +12,11 @@ import offersRoutes from './features/offers/routes.js';
 import companiesRoutes from './features/companies/routes.js';
 import { loadTenantRegistry, type TenantRegistry } from './tenancy/registry.js';
 
+/** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
+export function loadTenants(config: Config): TenantRegistry {
+  return loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: config.env !== 'production' });
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
@@ -24,8 +29,8 @@ declare module 'fastify' {
  * where PostgreSQL is and calls listen/inject. Tenants are loaded and validated here, so an invalid
  * tenant.json fails the build with a message naming the file and the field.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const tenants = loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: config.env !== 'production' });
+export async function buildApp(config: Config, preloaded: { tenants?: TenantRegistry } = {}): Promise<FastifyInstance> {
+  const tenants = preloaded.tenants ?? loadTenants(config);
   const app = Fastify({
     logger: {
       level: config.logLevel,

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './app.js';
+import { buildApp, loadTenants } from './app.js';
 import { runScript } from './cli.js';
 import { loadConfig } from './config.js';
 import { adminKysely, hasTenantData, openDatabase, prepareDatabase } from './db/bootstrap.js';
@@ -8,12 +8,14 @@ import { seedDemo } from './db/seed/demo-seed.js';
 /** Process entry: the only place that reads the environment, starts PostgreSQL, listens and handles signals. */
 await runScript(async (say) => {
   const config = loadConfig();
+  // Validate every tenant.json before starting anything: a bad file stops here, naming file and field.
+  const tenants = loadTenants(config);
   const database = await openDatabase(config, say);
   const stopEmbedded = async () => database.embedded?.stop();
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
-    app = await buildApp({ ...config, database: { ...config.database, url: database.url } });
+    app = await buildApp({ ...config, database: { ...config.database, url: database.url } }, { tenants });
     const running = app;
     if (config.migrateOnStart) await prepareDatabase(database.url, app.tenants, config.referenceDataDir, say);
     const seedWanted = config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded !== undefined);

@@ -62,7 +62,10 @@ export function adminKysely(url: string, log: Log) {
 /** True when any loaded tenant already has a company (then the demo seed is not run automatically). */
 export async function hasTenantData(db: ReturnType<typeof adminKysely>, registry: TenantRegistry): Promise<boolean> {
   for (const tenant of registry.tenants) {
-    const row = await withTenant(db, tenant.id, (t) => t.trx.selectFrom('companies').select('id').limit(1).executeTakeFirst());
+    // withTenant for an owner role under FORCE RLS; the explicit filter for a superuser, which RLS skips.
+    const row = await withTenant(db, tenant.id, (t) =>
+      t.trx.selectFrom('companies').select('id').where('tenant_id', '=', tenant.id).limit(1).executeTakeFirst(),
+    );
     if (row) return true;
   }
   return false;

@@ -1,4 +1,6 @@
 import fp from 'fastify-plugin';
+import { createRequire } from 'node:module';
+import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
@@ -8,11 +10,21 @@ interface ErrorBody {
   fields: Record<string, string>;
 }
 
+// A CommonJS function export whose typings declare a default export: loaded with require.
+const localizeFr = createRequire(import.meta.url)('ajv-i18n/localize/fr') as Localize;
+
+// PostgreSQL down, restarting or out of connections: the request may succeed later (503, not 500).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300']);
+const databaseUnavailable = (error: Error & { code?: string }) =>
+  UNAVAILABLE_CODES.has(error.code ?? '') || /timeout exceeded when trying to connect|Connection terminated/.test(error.message);
+
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 /** `/radius_km` or `body/email` → `radius_km` / `email`; missing properties name the missing field. */
 function validationFields(error: FastifyError): Record<string, string> {
   const fields: Record<string, string> = {};
+  // Ajv's messages are English; the users of these boards read French.
+  localizeFr(error.validation as Parameters<Localize>[0]);
   for (const issue of error.validation ?? []) {
     const missing = (issue.params as { missingProperty?: string; additionalProperty?: string }) ?? {};
     const name =
@@ -56,6 +68,11 @@ export default fp(
           message: message(request, 'VALIDATION_FAILED', `Paramètre invalide : ${Object.keys(fields).join(', ')}`),
           fields,
         });
+      }
+      if (databaseUnavailable(error)) {
+        request.log.error({ err: error }, 'database unavailable');
+        reply.header('retry-after', '5');
+        return send(request, reply, 503, { code: 'UNAVAILABLE', message: message(request, 'UNAVAILABLE', 'Service momentanément indisponible'), fields: {} });
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status >= 500) {

@@ -24,7 +24,7 @@ function employmentType(offer: PublishedOfferRow): string[] {
 /**
  * schema.org JobPosting for Google for Jobs: required fields (title, description, datePosted,
  * hiringOrganization, jobLocation) and recommended ones (validThrough, employmentType, baseSalary,
- * directApply, identifier).
+ * identifier). directApply is left out while candidates cannot apply on the offer page itself.
  */
 export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string): Record<string, unknown> {
   const posting: Record<string, unknown> = {
@@ -53,7 +53,6 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
         ? { geo: { '@type': 'GeoCoordinates', latitude: offer.latitude, longitude: offer.longitude } }
         : {}),
     },
-    directApply: offer.apply_method === 'platform',
     url: `${origin}/offres/${offer.id}`,
   };
   if (offer.salary_min !== null || offer.salary_max !== null) {
