@@ -10,6 +10,7 @@ import themeAssetsRoutes from './tenancy/theme-assets.js';
 import healthRoutes from './features/health/routes.js';
 import offersRoutes from './features/offers/routes.js';
 import companiesRoutes from './features/companies/routes.js';
+import seoRoutes from './features/seo/routes.js';
 import { loadTenantRegistry, type TenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
@@ -58,5 +59,6 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
   await app.register(themeAssetsRoutes);
   await app.register(offersRoutes);
   await app.register(companiesRoutes);
+  await app.register(seoRoutes);
   return app;
 }

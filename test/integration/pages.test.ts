@@ -99,7 +99,7 @@ describe.each(TENANTS)('public pages of $host', ({ host, name, sector, primary, 
     expect(offerLinks(company.body).length).toBeGreaterThan(0);
   });
 
-  it('unknown, malformed, unpublished and expired offers are 404 pages in French', async () => {
+  it('unknown and unpublished offers are 404, expired ones 410, with French pages', async () => {
     for (const url of ['/offres/00000000-0000-4000-8000-000000000000', '/offres/pas-un-id', '/entreprises/inconnue', '/nulle-part']) {
       const response = await get(url);
       expect(response.statusCode, url).toBe(404);
@@ -107,15 +107,20 @@ describe.each(TENANTS)('public pages of $host', ({ host, name, sector, primary, 
       expect(response.body).toContain(name);
     }
     const tenant = host === MONTAGNE ? 'montagne' : 'dijon';
-    for (const status of ['draft', 'pending_review', 'expired'] as const) {
-      const hidden = await t.db.admin.selectFrom('offers').select('id').where('tenant_id', '=', tenant).where('status', '=', status).executeTakeFirst();
-      if (!hidden) continue;
-      expect((await get(`/offres/${hidden.id}`)).statusCode, status).toBe(404);
+    const byStatus = (status: 'draft' | 'pending_review' | 'expired' | 'published') =>
+      t.db.admin.selectFrom('offers').select('id').where('tenant_id', '=', tenant).where('status', '=', status).orderBy('id').executeTakeFirstOrThrow();
+    // Never public: as if it did not exist.
+    for (const status of ['draft', 'pending_review'] as const) {
+      expect((await get(`/offres/${(await byStatus(status)).id}`)).statusCode, status).toBe(404);
     }
-    // Published but past its expiry date (the expiry job has not run yet): hidden too.
-    const live = await t.db.admin.selectFrom('offers').select('id').where('tenant_id', '=', tenant).where('status', '=', 'published').executeTakeFirstOrThrow();
+    // Public once: 410 Gone, so that search engines drop it.
+    const expired = await get(`/offres/${(await byStatus('expired')).id}`);
+    expect(expired.statusCode).toBe(410);
+    expect(expired.body).toContain('Cette offre n’est plus disponible');
+    // Published but past its expiry date (the expiry job has not run yet): gone too.
+    const live = await byStatus('published');
     await t.db.admin.updateTable('offers').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', live.id).execute();
-    expect((await get(`/offres/${live.id}`)).statusCode).toBe(404);
+    expect((await get(`/offres/${live.id}`)).statusCode).toBe(410);
   });
 
   it('theme: tenant colours, logo and security headers', async () => {

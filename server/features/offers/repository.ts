@@ -10,7 +10,7 @@ export interface PublicOfferFilter {
 }
 
 /** Published and not past its expiry (the expiry job may not have run yet). */
-function isVisible(eb: ExpressionBuilder<Database, 'offers'>) {
+export function isVisible(eb: ExpressionBuilder<Database, 'offers'>) {
   return eb.and([eb('offers.status', '=', 'published'), eb('offers.expires_at', '>', sql<Date>`now()`)]);
 }
 
@@ -90,3 +90,19 @@ export async function findPublishedById(t: TenantDb, id: string) {
 }
 
 export type PublishedOfferRow = NonNullable<Awaited<ReturnType<typeof findPublishedById>>>;
+
+/** An offer of this tenant that was public once and no longer is (expired, filled, archived). */
+export async function isNoLongerPublic(t: TenantDb, id: string): Promise<boolean> {
+  const row = await t.trx
+    .selectFrom('offers')
+    .select('offers.id')
+    .where('offers.id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('offers.status', 'in', ['expired', 'filled', 'archived']),
+        eb.and([eb('offers.status', '=', 'published'), eb('offers.expires_at', '<=', sql<Date>`now()`)]),
+      ]),
+    )
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { withTenant } from '../../db/tenant-db.js';
-import { notFound } from '../../errors.js';
+import { AppError, notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import { jobPosting } from './job-posting.js';
 import { presentDetail, presentSummary } from './presenter.js';
-import { countBySector, findPublishedById, listPublished, type PublicOfferFilter } from './repository.js';
+import { countBySector, findPublishedById, isNoLongerPublic, listPublished, type PublicOfferFilter } from './repository.js';
 
 export const PAGE_SIZE = 20;
 const LATEST_ON_HOME = 8;
@@ -31,10 +31,17 @@ export async function offerListPage(db: Kysely<Database>, tenant: Tenant, filter
   });
 }
 
-/** A published, unexpired offer of this tenant, or NOT_FOUND (also for ids that are not UUIDs). */
+/**
+ * A published, unexpired offer of this tenant. An offer that was public and is not any more answers
+ * 410 Gone (search engines then drop it quickly); unknown, draft or foreign ids answer 404.
+ */
 export async function publishedOffer(db: Kysely<Database>, tenant: Tenant, id: string, origin: string) {
   if (!UUID.test(id)) throw notFound();
-  const row = await withTenant(db, tenant.id, (t) => findPublishedById(t, id));
+  const row = await withTenant(db, tenant.id, async (t) => {
+    const offer = await findPublishedById(t, id);
+    if (!offer && (await isNoLongerPublic(t, id))) throw new AppError('OFFER_GONE', 410);
+    return offer;
+  });
   if (!row) throw notFound();
   return { offer: presentDetail(tenant.config, row), jsonLd: jobPosting(row, origin, tenant.config.name) };
 }
