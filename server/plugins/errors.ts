@@ -69,9 +69,10 @@ export default fp(
           fields,
         });
       }
-      if (databaseUnavailable(error)) {
-        request.log.error({ err: error }, 'database unavailable');
-        reply.header('retry-after', '5');
+      if (databaseUnavailable(error) || error.statusCode === 503) {
+        // Under-pressure has already set Retry-After when it shed this request.
+        if (error.statusCode !== 503) request.log.error({ err: error }, 'database unavailable');
+        reply.header('retry-after', String(reply.getHeader('retry-after') ?? 5));
         return send(request, reply, 503, { code: 'UNAVAILABLE', message: message(request, 'UNAVAILABLE', 'Service momentanément indisponible'), fields: {} });
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;

@@ -11,7 +11,8 @@ export interface TestApp {
 
 export function testConfig(url: string, overrides: Partial<Config> = {}): Config {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-  return { ...config, ...overrides, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
+  // Test files saturate the event loop on purpose; load shedding would turn that into random 503s.
+  return { ...config, loadShedding: false, ...overrides, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
 }
 
 /** The real app on a private database; requests go through app.inject() with a Host header. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { IGNORE_PRESSURE } from '../../plugins/under-pressure.js';
 
 const READINESS_TIMEOUT_MS = 2_000;
 
@@ -22,9 +23,9 @@ async function databaseReachable(app: FastifyInstance): Promise<boolean> {
 
 /** Liveness and readiness for load balancers: answered on any host, no tenant data. */
 export default async function healthRoutes(app: FastifyInstance) {
-  app.get('/healthz', { config: { tenantless: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { tenantless: true, ...IGNORE_PRESSURE } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { config: { tenantless: true } }, async (_request, reply) => {
+  app.get('/readyz', { config: { tenantless: true, ...IGNORE_PRESSURE } }, async (_request, reply) => {
     const database = await databaseReachable(app);
     reply.code(database ? 200 : 503);
     if (!database) reply.header('retry-after', '5');

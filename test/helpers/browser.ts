@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import axe from 'axe-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The distribution's Chromium (Debian: `apt-get install -y chromium`); no Playwright browser download. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const inCi = Boolean(process.env.CI) && !['0', 'false'].includes(process.env.CI!.toLowerCase());
+const chromiumMissing = !existsSync(CHROMIUM_PATH);
+const installHint = `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\``;
+
+/**
+ * Without Chromium, a developer machine skips the browser suites, saying so; CI must not skip them:
+ * the test file then registers one failing test (missingChromiumError), so the run is red and counted
+ * as a failure (a throwing beforeAll would only mark the tests skipped).
+ */
+export const skipBrowserTests = chromiumMissing;
+export const missingChromiumError = chromiumMissing && inCi ? `${installHint} (browser tests are never skipped when CI is set).` : undefined;
+if (chromiumMissing && !inCi) console.warn(`[browser] ${installHint}. Browser tests SKIPPED (they fail instead when CI is set).`);
+
+/** One headless Chromium per test file; launch() gives it a fresh, throw-away profile. */
+export async function launchChromium(): Promise<Browser> {
+  if (chromiumMissing) throw new Error(`${installHint}.`);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Collects what a user would never see but should worry us: console errors (CSP violations
+ * included), uncaught exceptions, and same-origin requests that fail or answer >= 400.
+ * Returns the live list; assert it is empty once the page has settled.
+ */
+export function watchPage(page: Page, origin: string): string[] {
+  const problems: string[] = [];
+  const sameOrigin = (url: string) => {
+    try {
+      return new URL(url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url || page.url()})`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message} (${page.url()})`));
+  page.on('requestfailed', (request) => {
+    if (sameOrigin(request.url())) problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+  });
+  page.on('response', (response) => {
+    if (sameOrigin(response.url()) && response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return problems;
+}
+
+export interface A11yViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's serious and critical violations on the current page. axe is evaluated through the
+ * DevTools protocol rather than a <script> tag: the app's CSP (script-src 'self') rightly refuses inline
+ * scripts, and turning the CSP off (bypassCSP) would hide the app's own violations from watchPage().
+ */
+export async function seriousA11yViolations(page: Page): Promise<A11yViolation[]> {
+  await page.evaluate(axe.source);
+  // The callback runs in the page: `window.axe`, not the Node import (whose name the test transform rewrites).
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+}
+
+/** One readable line per violation, for assertion messages. */
+export function describeViolations(violations: A11yViolation[]): string {
+  return violations.map((v) => `${v.id} [${v.impact}] ${v.help}: ${v.targets.join(', ')}`).join('\n');
+}
+
+export interface Overflow {
+  scrollWidth: number;
+  innerWidth: number;
+  /** Elements sticking out on the right, to point at the culprit. */
+  offenders: string[];
+}
+
+/** Horizontal overflow of the current page's document (a mobile layout must have none). */
+export function horizontalOverflow(page: Page): Promise<Overflow> {
+  return page.evaluate(() => {
+    const innerWidth = window.innerWidth;
+    const offenders: string[] = [];
+    for (const element of Array.from(document.body.querySelectorAll('*'))) {
+      const right = element.getBoundingClientRect().right;
+      if (right > innerWidth + 0.5 && offenders.length < 10) {
+        const classes = element.getAttribute('class');
+        offenders.push(`${element.tagName.toLowerCase()}${classes ? '.' + classes.trim().split(/\s+/).join('.') : ''} (right=${Math.round(right)})`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth, offenders };
+  });
+}
