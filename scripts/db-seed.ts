@@ -3,12 +3,12 @@ import { loadConfig } from '../server/config.js';
 import { adminKysely, openDatabase, prepareDatabase } from '../server/db/bootstrap.js';
 import { seedDemo } from '../server/db/seed/demo-seed.js';
 import { loadTenantRegistry } from '../server/tenancy/registry.js';
-import { runScript } from '../server/cli.js';
+import { CliError, runScript } from '../server/cli.js';
 
 await runScript(async (say) => {
   const config = loadConfig();
   if (config.env === 'production' && config.seedDemo !== 'always') {
-    throw new Error('Refus de charger la démo en production (SEED_DEMO=always pour forcer).');
+    throw new CliError('Refus de charger la démo en production (SEED_DEMO=always pour forcer).');
   }
   const registry = loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: false });
   const database = await openDatabase(config, say);

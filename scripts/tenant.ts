@@ -4,7 +4,7 @@
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runScript } from '../server/cli.js';
+import { CliError, runScript } from '../server/cli.js';
 import { loadConfig } from '../server/config.js';
 import { checkTenant } from '../server/tenancy/check.js';
 import { tenantFolders } from '../server/tenancy/registry.js';
@@ -23,23 +23,23 @@ await runScript(async (say) => {
       let fatal = 0;
       for (const slug of slugs) {
         const dir = path.join(config.tenantsDir, slug);
-        if (!existsSync(dir)) throw new Error(`Tenant inconnu : ${slug} (${dir} n’existe pas)`);
+        if (!existsSync(dir)) throw new CliError(`Tenant inconnu : ${slug} (${dir} n’existe pas)`);
         const findings = checkTenant(dir, config.viewsDir);
         fatal += findings.filter((f) => f.severity === 'fatal').length;
         say(`${slug} : ${findings.length === 0 ? 'OK' : `${findings.length} remarque(s)`}`);
         for (const f of findings) say(`  [${f.severity === 'fatal' ? 'BLOQUANT' : 'conseil'}] ${f.check} ${f.message}`);
       }
-      if (fatal > 0) throw new Error(`${fatal} problème(s) bloquant(s)`);
+      if (fatal > 0) throw new CliError(`${fatal} problème(s) bloquant(s)`);
       return;
     }
     case 'fork': {
       const [source, slug] = args;
-      if (!source || !slug) throw new Error(USAGE);
-      if (!/^[a-z][a-z0-9-]{1,39}$/.test(slug)) throw new Error(`slug invalide « ${slug} » : minuscules, chiffres et tirets, 2 à 40 caractères`);
+      if (!source || !slug) throw new CliError(USAGE);
+      if (!/^[a-z][a-z0-9-]{1,39}$/.test(slug)) throw new CliError(`slug invalide « ${slug} » : minuscules, chiffres et tirets, 2 à 40 caractères`);
       const from = path.join(config.tenantsDir, source);
       const to = path.join(config.tenantsDir, slug);
-      if (!existsSync(from)) throw new Error(`Source introuvable : ${from}`);
-      if (existsSync(to)) throw new Error(`${to} existe déjà`);
+      if (!existsSync(from)) throw new CliError(`Source introuvable : ${from}`);
+      if (existsSync(to)) throw new CliError(`${to} existe déjà`);
       cpSync(from, to, { recursive: true });
       const file = path.join(to, 'tenant.json');
       const tenant = JSON.parse(readFileSync(file, 'utf8'));
@@ -52,6 +52,6 @@ await runScript(async (say) => {
       return;
     }
     default:
-      throw new Error(USAGE);
+      throw new CliError(USAGE);
   }
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { TenantRegistry } from '../tenancy/registry.js';
 import { syncTenants } from '../tenancy/sync.js';
 import { withTenant } from './tenant-db.js';
@@ -22,6 +22,8 @@ type Log = (message: string) => void;
 /** DATABASE_URL when configured, else the embedded server under <DATA_DIR>/pg (started here). */
 export async function openDatabase(config: Config, log: Log): Promise<OpenedDatabase> {
   if (config.database.url) return { url: config.database.url };
+  // A production instance quietly running its own throw-away database would lose data on redeploy.
+  if (config.env === 'production') throw new ConfigError('DATABASE_URL', 'est obligatoire en production (postgres://…)');
   const dataDir = path.join(config.dataDir, 'pg');
   log(`PostgreSQL embarqué : ${dataDir} (port ${config.database.embeddedPort})`);
   const embedded = await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort });

@@ -27,7 +27,11 @@ export default fp(
         applicationName: 'cordee',
       }),
     );
-    app.pg.pool.on('error', (error) => app.log.error({ err: error }, 'idle PostgreSQL connection lost'));
+    // An idle connection dropped by the server. 57P01 (admin shutdown) is PostgreSQL stopping, e.g. with
+    // the embedded server on Ctrl+C: expected, a warning. Only code and message: the error carries the client.
+    app.pg.pool.on('error', (error: Error & { code?: string }) =>
+      app.log[error.code === '57P01' ? 'warn' : 'error']({ code: error.code, message: error.message }, 'idle PostgreSQL connection lost'),
+    );
     app.decorate('db', createKysely(app.pg.pool));
   },
   { name: 'database' },

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,24 +16,29 @@ declare module 'vitest' {
     serverUrl: string;
     /** Migrated, reference-loaded, demo-seeded database each test file clones. */
     templateDatabase: string;
+    /** Temporary folder of this run (see helpers/tmp.ts), removed at teardown. */
+    tmpRoot: string;
   }
 }
 
 let embedded: EmbeddedServer | undefined;
+let tmpRoot: string | undefined;
 let dropTemplate: (() => Promise<void>) | undefined;
 
 /**
- * One PostgreSQL for the whole run: TEST_DATABASE_URL or DATABASE_URL (a privileged URL, e.g. a
- * PostgreSQL 15 server) when set, else an embedded throw-away server. Builds the template once.
+ * One PostgreSQL for the whole run: TEST_DATABASE_URL (a privileged URL, e.g. of a PostgreSQL 15
+ * server) when set, else an embedded throw-away server. Builds the template once. DATABASE_URL is
+ * deliberately not used: a developer's exported dev database must not become the test server.
  */
 export async function setup(project: TestProject) {
   const started = Date.now();
-  let serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  tmpRoot = mkdtempSync(path.join(tmpdir(), 'cordee-test-'));
+  // As root the server runs as the `postgres` system user, which must be able to enter the folder.
+  chmodSync(tmpRoot, 0o755);
+  project.provide('tmpRoot', tmpRoot);
+  let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const parent = mkdtempSync(path.join(tmpdir(), 'cordee-test-'));
-    // As root the server runs as the `postgres` system user, which must be able to enter the folder.
-    chmodSync(parent, 0o755);
-    const dataDir = path.join(parent, 'pg');
+    const dataDir = path.join(tmpRoot, 'pg');
     embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });
     serverUrl = embedded.url;
   }
@@ -63,4 +68,5 @@ export async function teardown() {
   // The embedded server's data directory goes with it; on an external server, drop what we made.
   if (embedded) await embedded.stop();
   else await dropTemplate?.();
+  if (tmpRoot) rmSync(tmpRoot, { recursive: true, force: true });
 }

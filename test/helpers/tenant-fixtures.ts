@@ -1,7 +1,7 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findRootDir } from '../../server/config.js';
+import { testTempDir } from './tmp.js';
 
 export const ROOT = findRootDir();
 export const TENANTS_DIR = path.join(ROOT, 'tenants');
@@ -9,7 +9,7 @@ export const VIEWS_DIR = path.join(ROOT, 'views');
 
 /** A temporary tenants/ folder holding copies of the given tenants, for tests that break things. */
 export function copyTenants(slugs: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordee-tenants-'));
+  const dir = testTempDir('tenants');
   for (const slug of slugs) cpSync(path.join(TENANTS_DIR, slug), path.join(dir, slug), { recursive: true });
   return dir;
 }

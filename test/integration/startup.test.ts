@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.js';
 import { copyTenants, editTenantJson, ROOT } from '../helpers/tenant-fixtures.js';
+import { testTempDir } from '../helpers/tmp.js';
 
 /** The real entry point (`npm start` runs the same file), in a child process with its own env. */
 function start(env: Record<string, string>) {
@@ -51,11 +51,7 @@ const alive = (pid: number) => {
   }
 };
 
-function dataDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cordee-start-'));
-  chmodSync(dir, 0o755); // the embedded server runs as `postgres` when we are root
-  return path.join(dir, 'data');
-}
+const dataDir = () => path.join(testTempDir('start'), 'data');
 
 describe('process start-up (npm start)', () => {
   it('refuses to start on an invalid tenant.json, naming the file and the field, before starting PostgreSQL', async () => {
