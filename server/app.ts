@@ -10,7 +10,16 @@ import themeAssetsRoutes from './tenancy/theme-assets.js';
 import healthRoutes from './features/health/routes.js';
 import offersRoutes from './features/offers/routes.js';
 import companiesRoutes from './features/companies/routes.js';
+import searchPlugin from './features/search/plugin.js';
+import searchRoutes from './features/search/routes.js';
 import seoRoutes from './features/seo/routes.js';
+import accountsRoutes from './features/accounts/routes.js';
+import devMailboxRoutes from './features/dev-mailbox/routes.js';
+import authPlugin from './plugins/auth.js';
+import csrfPlugin from './plugins/csrf.js';
+import formsPlugin from './plugins/forms.js';
+import mailPlugin from './plugins/mail.js';
+import rateLimitPlugin from './plugins/rate-limit.js';
 import { loadTenantRegistry, type TenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
@@ -36,6 +45,15 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
+      serializers: {
+        // E-mailed links carry single-use tokens in `?jeton=`: they never reach the logs.
+        req: (request: { method: string; url: string; host?: string; ip?: string }) => ({
+          method: request.method,
+          url: request.url.replace(/([?&]jeton=)[^&#]*/g, '$1[masqué]'),
+          host: request.host,
+          remoteAddress: request.ip,
+        }),
+      },
     },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
@@ -51,14 +69,25 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
 
   await app.register(securityPlugin);
   await app.register(databasePlugin);
+  await app.register(searchPlugin);
   await app.register(underPressurePlugin);
   await app.register(viewPlugin);
   await app.register(errorsPlugin);
   await app.register(healthRoutes);
   await app.register(tenancyPlugin);
   await app.register(themeAssetsRoutes);
+  // After tenancy: the user is resolved per tenant. CSRF guards every form POST; forms re-render refused posts.
+  await app.register(authPlugin);
+  await app.register(csrfPlugin);
+  await app.register(formsPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(mailPlugin);
   await app.register(offersRoutes);
   await app.register(companiesRoutes);
+  await app.register(searchRoutes);
   await app.register(seoRoutes);
+  await app.register(accountsRoutes);
+  // Lists the messages written under <DATA_DIR>/mail: never in production.
+  if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;
 }

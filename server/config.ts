@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Everything the app reads from the environment, validated once. Only this module reads process.env. */
 export interface Config {
@@ -29,6 +30,25 @@ export interface Config {
   /** 'auto' seeds the demo data on an empty embedded database only. */
   seedDemo: 'auto' | 'always' | 'never';
   requestTimeoutMs: number;
+  /** 503 + Retry-After when the event loop is saturated (@fastify/under-pressure). */
+  loadShedding: boolean;
+  /** Signing keys of access tokens (JWT_SECRET) and of cookies (COOKIE_SECRET). */
+  secrets: { jwt: string; cookie: string };
+  mail: {
+    /** smtp(s)://… in production; undefined → messages are written under `dir`. */
+    smtpUrl?: string;
+    /** Sender address; the display name is the tenant's name. */
+    from: string;
+    /** Where messages go without SMTP (one folder per tenant), read by the development mailbox. */
+    dir: string;
+  };
+  search: {
+    /** `meilisearch` when MEILI_HOST is set (unless SEARCH_ENGINE=postgres), else PostgreSQL full-text. */
+    engine: 'postgres' | 'meilisearch';
+    meilisearch?: { host: string; apiKey?: string; index: string; timeoutMs: number };
+  };
+  /** The in-process background worker (server/jobs/), started by main.ts. */
+  worker: { enabled: boolean; pollIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -92,6 +112,82 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', "n'est pas une URL valide");
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'doit commencer par smtp:// ou smtps://');
+  return raw;
+}
+
+function mailAddress(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(raw)) throw new ConfigError(name, `doit être une adresse e-mail (reçu « ${raw} »)`);
+  return raw;
+}
+
+const SECRET_MIN_LENGTH = 32;
+
+/**
+ * JWT_SECRET and COOKIE_SECRET. Production refuses to start without them. Development generates them
+ * once and keeps them in <DATA_DIR>/secrets.json (so `npm start` needs no keys and sessions survive a
+ * restart); tests get fresh random keys per app.
+ */
+function secrets(env: Env, nodeEnv: Config['env'], dataDir: string): Config['secrets'] {
+  const given = { jwt: env.JWT_SECRET || undefined, cookie: env.COOKIE_SECRET || undefined };
+  for (const [name, value] of [['JWT_SECRET', given.jwt], ['COOKIE_SECRET', given.cookie]] as const) {
+    if (value !== undefined && value.length < SECRET_MIN_LENGTH) {
+      throw new ConfigError(name, `doit contenir au moins ${SECRET_MIN_LENGTH} caractères (par exemple : openssl rand -base64 48)`);
+    }
+    if (value === undefined && nodeEnv === 'production') {
+      throw new ConfigError(name, `est obligatoire en production : une valeur aléatoire d’au moins ${SECRET_MIN_LENGTH} caractères (par exemple : openssl rand -base64 48)`);
+    }
+  }
+  const random = () => randomBytes(48).toString('base64url');
+  if (given.jwt && given.cookie) return { jwt: given.jwt, cookie: given.cookie };
+  if (nodeEnv !== 'development') return { jwt: given.jwt ?? random(), cookie: given.cookie ?? random() };
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Config['secrets']> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Config['secrets']>;
+  if (!stored.jwt || !stored.cookie) {
+    stored = { jwt: stored.jwt || random(), cookie: stored.cookie || random() };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return { jwt: given.jwt ?? stored.jwt!, cookie: given.cookie ?? stored.cookie! };
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, "n'est pas une URL valide");
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'doit commencer par http:// ou https://');
+  return raw.replace(/\/+$/, '');
+}
+
+function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
+  const host = httpUrl(env, 'MEILI_HOST');
+  const engine = oneOf(env, 'SEARCH_ENGINE', ['postgres', 'meilisearch'] as const, host ? 'meilisearch' : 'postgres');
+  if (engine === 'postgres') return { engine };
+  if (!host) throw new ConfigError('SEARCH_ENGINE', 'vaut meilisearch mais MEILI_HOST n’est pas défini');
+  const apiKey = env.MEILI_MASTER_KEY || undefined;
+  if (!apiKey && nodeEnv === 'production') throw new ConfigError('MEILI_MASTER_KEY', 'est obligatoire en production avec MEILI_HOST');
+  const index = env.MEILI_INDEX || 'offers';
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(index)) throw new ConfigError('MEILI_INDEX', `doit ne contenir que lettres, chiffres, - et _ (reçu « ${index} »)`);
+  return { engine, meilisearch: { host, apiKey, index, timeoutMs: integer(env, 'MEILI_TIMEOUT_MS', 2_000, 100, 60_000) } };
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const rootDir = overrides.rootDir ?? findRootDir();
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
@@ -116,6 +212,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto'),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    loadShedding: boolean(env, 'LOAD_SHEDDING', true),
+    secrets: overrides.secrets ?? secrets(env, nodeEnv, dataDir),
+    mail: {
+      smtpUrl: smtpUrl(env),
+      from: mailAddress(env, 'MAIL_FROM', 'ne-pas-repondre@cordee.localhost'),
+      dir: path.join(dataDir, 'mail'),
+    },
+    search: searchConfig(env, nodeEnv),
+    worker: {
+      enabled: oneOf(env, 'WORKER', ['on', 'off'] as const, 'on') === 'on',
+      pollIntervalMs: integer(env, 'WORKER_POLL_MS', 1_000, 50, 60_000),
+    },
   };
   if (config.database.appUrl && !config.database.url) {
     throw new ConfigError('DATABASE_APP_URL', 'exige DATABASE_URL (le rôle privilégié qui applique les migrations)');

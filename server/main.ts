@@ -4,6 +4,8 @@ import { runScript } from './cli.js';
 import { loadConfig } from './config.js';
 import { adminKysely, hasTenantData, openDatabase, prepareDatabase } from './db/bootstrap.js';
 import { seedDemo } from './db/seed/demo-seed.js';
+import { createWorker } from './jobs/index.js';
+import type { Worker } from './jobs/worker.js';
 
 /** Process entry: the only place that reads the environment, starts PostgreSQL, listens and handles signals. */
 await runScript(async (say) => {
@@ -14,6 +16,7 @@ await runScript(async (say) => {
   const stopEmbedded = async () => database.embedded?.stop();
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let worker: Worker | undefined;
   try {
     app = await buildApp({ ...config, database: { ...config.database, url: database.url } }, { tenants });
     const running = app;
@@ -35,16 +38,27 @@ await runScript(async (say) => {
     closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
       if (err) running.log.error({ err }, 'fatal error, shutting down');
       else running.log.info({ signal }, 'shutting down');
+      // The worker first: its jobs still need the pool that app.close() ends.
+      await worker?.stop();
       await running.close();
       await stopEmbedded();
     });
 
     await app.listen({ host: config.host, port: config.port });
+    // Background jobs (search outbox…) on the PostgreSQL queue; WORKER=off leaves them to other nodes.
+    if (config.worker.enabled) {
+      worker = createWorker(app);
+      await worker.start();
+    }
     for (const tenant of app.tenants.tenants) {
       const hosts = [...tenant.config.hostnames, ...(config.env !== 'production' ? [`${tenant.id}.localhost`] : [])];
       say(`${tenant.config.name} : ${hosts.map((h) => `http://${h}:${config.port}`).join(' , ')}`);
     }
+    if (config.mail.smtpUrl) say('e-mails : envoyés par SMTP (SMTP_URL)');
+    else if (config.env === 'production') say(`ATTENTION : SMTP_URL n’est pas défini, les e-mails sont seulement écrits dans ${config.mail.dir}`);
+    else say(`e-mails : écrits dans ${config.mail.dir}, lisibles sur /_dev/mail de chaque site`);
   } catch (error) {
+    await worker?.stop();
     await app?.close();
     await stopEmbedded();
     throw error;

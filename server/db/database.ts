@@ -18,6 +18,12 @@ export interface Database {
   company_members: CompanyMembersTable;
   memberships: MembershipsTable;
   offers: OffersTable;
+  sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  search_lexicon: SearchLexiconTable;
+  search_outbox: SearchOutboxTable;
+  jobs: JobsTable;
+  job_schedules: JobSchedulesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -101,6 +107,36 @@ export interface UsersTable {
   email_verified_at: NullableTimestamp;
   disabled_at: NullableTimestamp;
   created_at: Generated<Date>;
+}
+
+export const SESSION_KINDS = ['browser', 'api'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+/** One log-in (migration 0003): access tokens name it (`sid`) and are refused once it is revoked or expired. */
+export interface SessionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  kind: SessionKind;
+  user_agent: string | null;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: NullableTimestamp;
+}
+
+export const ACCOUNT_TOKEN_PURPOSES = ['verify_email', 'reset_password'] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+/** Single-use e-mailed links (migration 0003); only the SHA-256 of the token is stored. */
+export interface AccountTokensTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  used_at: NullableTimestamp;
 }
 
 export interface CompaniesTable {
@@ -192,6 +228,51 @@ export interface OffersTable {
   expires_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Kept by the trigger of migration 0002 (search): never written by the app. */
+  search_vector: ColumnType<string | null, never, never>;
+  department_code: ColumnType<string | null, never, never>;
+}
+
+/** Known words of a tenant's titles and trades (typo tolerance); filled by a trigger on offers. */
+export interface SearchLexiconTable {
+  tenant_id: string;
+  word: string;
+}
+
+/** Offers changed since the external search index last saw them; written by triggers on offers. */
+export interface SearchOutboxTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  revision: Generated<number>;
+  attempts: Generated<number>;
+  available_at: Generated<Date>;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+/** The background worker's queue (server/jobs/worker.ts). */
+export interface JobsTable {
+  id: Generated<string>;
+  name: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  status: Generated<'pending' | 'failed'>;
+  run_at: Generated<Date>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  locked_by: string | null;
+  last_error: string | null;
+  singleton_key: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Recurring jobs: the node that moves next_run_at forward enqueues the run. */
+export interface JobSchedulesTable {
+  name: string;
+  every_ms: number;
+  next_run_at: Date;
 }
 
 export type Offer = Selectable<OffersTable>;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { renderFormError } from './forms.js';
 
 interface ErrorBody {
   code: string;
@@ -53,12 +54,21 @@ export default fp(
       return app.theme(request.tenant).strings[`errors.${code}`] ?? fallback;
     }
 
-    app.setErrorHandler((error: FastifyError, request, reply) => {
+    /** Field problems may be strings keys (`fields.password.common`): shown in French. */
+    function fieldMessages(request: FastifyRequest, fields: Record<string, string>): Record<string, string> {
+      if (!request.tenant) return fields;
+      const strings = app.theme(request.tenant).strings;
+      return Object.fromEntries(Object.entries(fields).map(([field, text]) => [field, strings[text] ?? text]));
+    }
+
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      // A refused form post shows its form again, with what was typed and the errors next to the fields.
+      if (await renderFormError(request, reply, error)) return reply;
       if (error instanceof AppError) {
         return send(request, reply, error.statusCode, {
           code: error.code,
           message: message(request, error.code, error.code),
-          fields: error.fields,
+          fields: fieldMessages(request, error.fields),
         });
       }
       if (error.validation) {

@@ -27,7 +27,7 @@ export function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-function tenantView(tenant: Tenant) {
+export function tenantView(tenant: Tenant) {
   const { config } = tenant;
   return {
     id: tenant.id,
@@ -65,6 +65,8 @@ export default fp(
         meta: { ...data.meta, canonical: `${base}${canonicalPath}`, ogType: data.meta.ogType ?? 'website' },
         origin: base,
         currentPath: request.url,
+        // The signed-in user (header links); null for visitors. Set by plugins/auth.ts.
+        viewer: request.user ? { displayName: request.user.displayName, role: request.user.role } : null,
         year: new Date().getFullYear(),
       });
       return this.type('text/html; charset=utf-8').send(html);

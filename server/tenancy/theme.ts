@@ -70,10 +70,10 @@ export class Theme {
     return text === undefined ? key : interpolate(text, params);
   }
 
-  /** Renders a page template inside the layout. */
-  render(template: string, context: Record<string, unknown>): string {
+  /** Renders a page template inside the layout (e-mails pass their own layout, e.g. emails/layout.html). */
+  render(template: string, context: Record<string, unknown>, layout: string = LAYOUT): string {
     const body = this.template(template)(context);
-    return this.template(LAYOUT)({ ...context, body });
+    return this.template(layout)({ ...context, body });
   }
 
   /** Renders a template without layout (e-mails, fragments). */
@@ -96,7 +96,8 @@ export class Theme {
     if (cached) return cached;
     const file = this.templateFile(name);
     if (!existsSync(file)) throw new Error(`Gabarit introuvable : ${name}`);
-    const compiled = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: false });
+    // Plain-text templates (e-mails' `*.text.hbs`) must not HTML-escape: « L’équipe & co » stays as typed.
+    const compiled = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: name.endsWith('.text') });
     if (this.options.cache) this.compiled.set(name, compiled);
     return compiled;
   }

@@ -16,6 +16,11 @@ export interface DemoCatalogue {
   perks: string[];
   /** Staff accounts of the tenant (no password: they sign in through the account flow). */
   staff: { email: string; name: string; role: 'admin' | 'counsellor' }[];
+  /**
+   * Demo accounts listed in the README: verified, with the public password DEMO_PASSWORD (demo-seed.ts).
+   * `company` names a company of this catalogue the account belongs to (as an owner).
+   */
+  demoAccounts: { email: string; name: string; role: 'candidate' | 'employer' | 'counsellor' | 'admin'; company?: string }[];
 }
 
 export interface CompanyTemplate {

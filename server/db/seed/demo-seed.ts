@@ -7,6 +7,10 @@ import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js
 import { dijon } from './dijon.js';
 import { montagne } from './montagne.js';
 import { createRandom, fakeSiret, stableUuid, type Random } from './random.js';
+import { hashPassword } from '../../features/accounts/passwords.js';
+
+/** Password of every demo account (listed in the README). Only this seed creates such accounts. */
+export const DEMO_PASSWORD = 'cordee-demo';
 
 /** Demo data exists for the two demo tenants; forks and new tenants start empty. */
 const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon };
@@ -34,6 +38,7 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
     const catalogue = CATALOGUES[tenant.id];
     if (!catalogue) continue;
     const rows = buildRows(tenant, catalogue, now);
+    await addDemoAccounts(rows, tenant, catalogue, now);
     const communes = [...new Set([...rows.companies.map((c) => c.commune_insee!), ...rows.offers.map((o) => o.commune_insee!)])];
     const places = await loadPlaces(db, communes);
     for (const offer of rows.offers) {
@@ -123,6 +128,32 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
     }
   });
   return rows;
+}
+
+/**
+ * The README's demo accounts: verified, password DEMO_PASSWORD, employers owners of their company.
+ * Each run hashes anew (random salt) but inserts with ON CONFLICT DO NOTHING, so an existing account
+ * keeps its row untouched. Seven argon2 hashes in parallel take well under a second.
+ */
+async function addDemoAccounts(rows: SeedRows, tenant: Tenant, catalogue: DemoCatalogue, now: Date): Promise<void> {
+  const hashes = await Promise.all(catalogue.demoAccounts.map(() => hashPassword(DEMO_PASSWORD)));
+  catalogue.demoAccounts.forEach((account, i) => {
+    const id = stableUuid(`${tenant.id}:user:${account.email}`);
+    rows.users.push({
+      id,
+      tenant_id: tenant.id,
+      email: account.email,
+      display_name: account.name,
+      role: account.role,
+      password_hash: hashes[i],
+      email_verified_at: now,
+    });
+    if (account.company) {
+      const company = rows.companies.find((c) => c.name === account.company);
+      if (!company) throw new Error(`${tenant.id} : entreprise de démonstration inconnue « ${account.company} » (${account.email})`);
+      rows.members.push({ tenant_id: tenant.id, company_id: company.id!, user_id: id, member_role: 'owner' });
+    }
+  });
 }
 
 function tierFor(tiers: MembershipTier[], headcount: number): MembershipTier {

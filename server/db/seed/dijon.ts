@@ -10,6 +10,12 @@ export const dijon: DemoCatalogue = {
     { email: 'conseillere@jeunes-emploi-dijon.cordee.example', name: 'Sophie Lambert', role: 'counsellor' },
     { email: 'conseiller@jeunes-emploi-dijon.cordee.example', name: 'Karim Haddad', role: 'counsellor' },
   ],
+  demoAccounts: [
+    { email: 'admin@dijon.demo', name: 'Mathilde Roux', role: 'admin' },
+    { email: 'employeur@dijon.demo', name: 'Antoine Girard', role: 'employer', company: 'Brasserie des Ducs' },
+    { email: 'conseiller@dijon.demo', name: 'Samir Belkacem', role: 'counsellor' },
+    { email: 'jeune@dijon.demo', name: 'Inès Morel', role: 'candidate' },
+  ],
   companies: [
     { name: 'Brasserie des Ducs', sector: 'hotellerie-restauration', naf: '56.10A', headcount: 22, commune: '21231', description: 'Brasserie du centre historique de Dijon, cuisine bourguignonne de saison, 120 couverts.' },
     { name: 'Burger Gourmet Quetigny', sector: 'hotellerie-restauration', naf: '56.10C', headcount: 35, commune: '21515', description: 'Restaurant rapide de burgers au pain artisanal, sur place, à emporter et en livraison.' },

@@ -9,6 +9,12 @@ export const montagne: DemoCatalogue = {
     { email: 'admin@emploi-montagne.cordee.example', name: 'Claire Vuillermoz', role: 'admin' },
     { email: 'conseil@emploi-montagne.cordee.example', name: 'Julien Perrier', role: 'counsellor' },
   ],
+  demoAccounts: [
+    { email: 'admin@montagne.demo', name: 'Hélène Favre', role: 'admin' },
+    // Its company has an active membership (checked by test/integration/accounts/demo-accounts.test.ts).
+    { email: 'employeur@montagne.demo', name: 'Thomas Mollard', role: 'employer', company: 'Remontées mécaniques des Houches' },
+    { email: 'candidat@montagne.demo', name: 'Léa Bouvier', role: 'candidate' },
+  ],
   companies: [
     { name: 'Remontées mécaniques des Houches', sector: 'remontees-mecaniques', naf: '49.39C', headcount: 85, commune: '74143', description: 'Exploitant du domaine skiable des Houches – Saint-Gervais, face au Mont-Blanc : 13 remontées et un domaine familial tourné vers l’apprentissage.' },
     { name: 'Société des Remontées de Vars', sector: 'remontees-mecaniques', naf: '49.39C', headcount: 140, commune: '05177', description: 'Nous exploitons les remontées de Vars sur la Forêt Blanche, l’un des plus grands domaines des Hautes-Alpes.' },

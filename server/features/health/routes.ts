@@ -26,9 +26,13 @@ export default async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', { config: { tenantless: true, ...IGNORE_PRESSURE } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { config: { tenantless: true, ...IGNORE_PRESSURE } }, async (_request, reply) => {
-    const database = await databaseReachable(app);
+    const [database, search] = await Promise.all([databaseReachable(app), app.offerSearch.externalHealth()]);
     reply.code(database ? 200 : 503);
     if (!database) reply.header('retry-after', '5');
-    return { status: database ? 'ready' : 'unavailable', checks: { database: database ? 'ok' : 'down' } };
+    const checks: Record<string, string> = { database: database ? 'ok' : 'down' };
+    // An external search engine that is down degrades search (PostgreSQL answers) but not readiness.
+    if (search) checks.search = search.up ? 'ok' : 'down';
+    const status = !database ? 'unavailable' : search && !search.up ? 'degraded' : 'ready';
+    return { status, checks };
   });
 }

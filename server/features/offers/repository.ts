@@ -2,10 +2,8 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
 
+/** Search and its filters live in the search feature; here only the home page and company lists. */
 export interface PublicOfferFilter {
-  q?: string;
-  sector?: string;
-  contract?: string;
   companyId?: string;
 }
 
@@ -19,15 +17,7 @@ function publicOffers(t: TenantDb, filter: PublicOfferFilter) {
     .selectFrom('offers')
     .innerJoin('companies', 'companies.id', 'offers.company_id')
     .where(isVisible);
-  if (filter.sector) query = query.where('offers.sector', '=', filter.sector);
-  if (filter.contract) query = query.where('offers.contract', '=', filter.contract as never);
   if (filter.companyId) query = query.where('offers.company_id', '=', filter.companyId);
-  if (filter.q) {
-    // Plain French full-text; the search feature replaces this with its SearchEngine port.
-    query = query.where(
-      sql<boolean>`to_tsvector('french', unaccent(offers.title || ' ' || offers.description_html)) @@ plainto_tsquery('french', unaccent(${filter.q}))`,
-    );
-  }
   return query;
 }
 

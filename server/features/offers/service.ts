@@ -5,9 +5,8 @@ import { AppError, notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import { jobPosting } from './job-posting.js';
 import { presentDetail, presentSummary } from './presenter.js';
-import { countBySector, findPublishedById, isNoLongerPublic, listPublished, type PublicOfferFilter } from './repository.js';
+import { countBySector, findPublishedById, isNoLongerPublic, listPublished } from './repository.js';
 
-export const PAGE_SIZE = 20;
 const LATEST_ON_HOME = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,13 +20,6 @@ export async function homePage(db: Kysely<Database>, tenant: Tenant) {
       // The tenant's taxonomy order, with the number of live offers in each.
       sectors: tenant.config.sectors.map((s) => ({ ...s, count: countOf.get(s.code) ?? 0 })),
     };
-  });
-}
-
-export async function offerListPage(db: Kysely<Database>, tenant: Tenant, filter: PublicOfferFilter, page: number) {
-  return withTenant(db, tenant.id, async (t) => {
-    const { rows, total } = await listPublished(t, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return { total, offers: rows.map((row) => presentSummary(tenant.config, row)), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
   });
 }
 

@@ -1,0 +1,68 @@
+import type { Theme } from '../../tenancy/theme.js';
+import type { Tenant } from '../../tenancy/registry.js';
+import { companyPath, offerPath } from '../offers/presenter.js';
+import { FACETS, type FacetCount, type FacetName, type SearchHit } from './port.js';
+import type { OffersApiResponse } from './schemas.js';
+
+export type LabelledFacets = Record<FacetName, (FacetCount & { label: string })[]>;
+
+/** Facet values with their French labels: the tenant's sector names, the strings file, department names. */
+export async function labelFacets(
+  facets: Record<FacetName, FacetCount[]>,
+  tenant: Tenant,
+  theme: Theme,
+  departmentName: (code: string) => Promise<string | undefined>,
+): Promise<LabelledFacets> {
+  const sectors = new Map(tenant.config.sectors.map((s) => [s.code, s.label]));
+  const label: Record<FacetName, (value: string) => Promise<string> | string> = {
+    sector: (v) => sectors.get(v) ?? v,
+    contract: (v) => theme.t(`contract.${v}`),
+    housing: (v) => theme.t(`housing.${v}`),
+    department: async (v) => (await departmentName(v)) ?? v,
+  };
+  const entries = await Promise.all(
+    FACETS.map(async (f) => [f, await Promise.all(facets[f].map(async (c) => ({ ...c, label: await label[f](c.value) })))] as const),
+  );
+  return Object.fromEntries(entries) as LabelledFacets;
+}
+
+export function apiHit(hit: SearchHit, origin: string): OffersApiResponse['hits'][number] {
+  return {
+    id: hit.id,
+    title: hit.title,
+    company: hit.companyName,
+    contract: hit.contract,
+    sector: hit.sector,
+    housing: hit.housing,
+    working_time: hit.workingTime,
+    place: { name: hit.place.name, postal_code: hit.place.postalCode, insee: hit.place.insee, lat: hit.place.lat, lon: hit.place.lon },
+    published_at: hit.publishedAt.toISOString(),
+    url: `${origin}${offerPath(hit.id)}`,
+    ...(hit.distanceKm === undefined ? {} : { distance_km: hit.distanceKm }),
+  };
+}
+
+/** The fields the offer-card partial shows (the same as the offer list of the offers feature). */
+export function offerCard(hit: SearchHit, tenant: Tenant) {
+  return {
+    id: hit.id,
+    url: offerPath(hit.id),
+    title: hit.title,
+    company_name: hit.companyName,
+    companyUrl: companyPath(hit.companySlug),
+    place_name: hit.place.name,
+    postal_code: hit.place.postalCode,
+    contract: hit.contract,
+    working_time: hit.workingTime,
+    housing: hit.housing,
+    season: hit.season,
+    sector: hit.sector,
+    sectorLabel: tenant.config.sectors.find((s) => s.code === hit.sector)?.label ?? null,
+    published_at: hit.publishedAt,
+    distance_km: hit.distanceKm,
+  };
+}
+
+export function placeLabel(place: { name: string; postalCode: string | null }): string {
+  return place.postalCode ? `${place.name} (${place.postalCode})` : place.name;
+}

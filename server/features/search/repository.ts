@@ -1,0 +1,393 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Contract, Database, Housing } from '../../db/database.js';
+import type { TenantDb } from '../../db/tenant-db.js';
+import type { FacetName, GeoPoint, OfferDocumentSource, SearchHit, SortOrder } from './port.js';
+import { fold } from './text.js';
+
+// ---------------------------------------------------------------------------------------------------
+// PostgreSQL full-text search over offers.search_vector (kept by the triggers of migration 0002).
+
+export interface PgSearchInput {
+  /** to_tsquery('french', …) text built from analysed words only ([a-z0-9], operators, :*), or null. */
+  tsquery: string | null;
+  filters: Partial<Record<FacetName, string>>;
+  rome?: string;
+  publishedWithinDays?: number;
+  near?: GeoPoint & { radiusKm?: number };
+  sort: SortOrder;
+  limit: number;
+  offset: number;
+}
+
+interface HitRow {
+  id: string;
+  title: string;
+  company_name: string;
+  company_slug: string;
+  contract: Contract;
+  working_time: 'full_time' | 'part_time';
+  sector: string | null;
+  housing: Housing;
+  season: string | null;
+  place_name: string | null;
+  postal_code: string | null;
+  commune_insee: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  published_at: string;
+  distance_m: number | null;
+}
+
+const FACET_NAMES = ['sector', 'contract', 'housing', 'department'] as const;
+const FACET_COLUMNS: Record<FacetName, string> = {
+  sector: 'sector',
+  contract: 'contract',
+  housing: 'housing',
+  department: 'department_code',
+};
+
+/** How many matching offers have each combination of facet values (a few hundred at most). */
+export interface FacetCombination {
+  sector: string | null;
+  contract: string;
+  housing: string;
+  department: string | null;
+  count: number;
+}
+
+/**
+ * One round trip: the offers matching the text, place, ROME and date conditions are gathered once (a
+ * narrow CTE); from it come the page of hits (with the facet filters) and the number of offers per
+ * combination of facet values, from which facets.ts derives the total and every facet count. One
+ * hash aggregate on four short columns is much cheaper than a count per facet.
+ */
+export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] }> {
+  // Search is short and latency-bound: no parallel workers (their start-up costs more than they save
+  // at this size) and no JIT compilation.
+  await sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`.execute(t.trx);
+  const conditions: RawBuilder<unknown>[] = [sql`o.status = 'published'`, sql`o.expires_at > now()`];
+  if (input.tsquery) conditions.push(sql`o.search_vector @@ q.query`);
+  if (input.rome) conditions.push(sql`o.rome_code = ${input.rome}`);
+  if (input.publishedWithinDays) conditions.push(sql`o.published_at >= now() - make_interval(days => ${input.publishedWithinDays})`);
+  const origin = input.near ? sql`ll_to_earth(${input.near.lat}::float8, ${input.near.lon}::float8)` : null;
+  if (input.near?.radiusKm) {
+    const { lat, lon, radiusKm } = input.near;
+    // Bounding box on the GiST index (tenant_id, point(lon, lat)), then the exact great-circle distance.
+    const dLat = radiusKm / 110.5;
+    const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    conditions.push(sql`point(o.longitude, o.latitude) <@ box(point(${lon - dLon}::float8, ${lat - dLat}::float8), point(${lon + dLon}::float8, ${lat + dLat}::float8))`);
+    conditions.push(sql`earth_distance(${origin}, ll_to_earth(o.latitude, o.longitude)) <= ${radiusKm * 1000}::float8`);
+  }
+  const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
+    (f) => sql`m.${sql.raw(FACET_COLUMNS[f])} = ${input.filters[f]}`,
+  );
+  const rank = input.tsquery && input.sort === 'relevance' ? sql`ts_rank(o.search_vector, q.query)` : sql`0::real`;
+  const distance = origin ? sql`earth_distance(${origin}, ll_to_earth(o.latitude, o.longitude))` : sql`null::float8`;
+  const order =
+    input.sort === 'distance' && origin
+      ? sql`m.distance_m asc nulls last, m.published_at desc, m.id`
+      : input.sort === 'relevance' && input.tsquery
+        ? sql`m.rank desc, m.published_at desc, m.id`
+        : sql`m.published_at desc, m.id`;
+
+  const { rows } = await sql<{ hits: HitRow[]; combinations: FacetCombination[] }>`
+    with q as (select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query),
+    matched as materialized (
+      select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, ${rank} as rank, ${distance} as distance_m
+      from offers o, q
+      where ${sql.join(conditions, sql` and `)}
+    ),
+    page as (
+      select m.id, m.distance_m, row_number() over (order by ${order}) as position
+      from matched m
+      ${facetFilters.length > 0 ? sql`where ${sql.join(facetFilters, sql` and `)}` : sql``}
+      order by ${order} limit ${input.limit} offset ${input.offset}
+    )
+    select
+      (select coalesce(json_agg(c), '[]') from (
+        select m.sector, m.contract, m.housing, m.department_code as department, count(*)::int as count
+        from matched m group by 1, 2, 3, 4
+      ) c) as combinations,
+      (select coalesce(json_agg(h order by h.position), '[]') from (
+        select p.position, o.id, o.title, c.name as company_name, c.slug as company_slug, o.contract, o.working_time,
+               o.sector, o.housing, o.season, o.place_name, o.postal_code, o.commune_insee, o.latitude, o.longitude,
+               o.published_at, p.distance_m
+        from page p join offers o on o.id = p.id join companies c on c.id = o.company_id
+      ) h) as hits`.execute(t.trx);
+  return { combinations: rows[0].combinations, hits: rows[0].hits.map(toHit) };
+}
+
+/**
+ * Total and facet counts from the combination counts: a facet's values are counted with every filter
+ * but its own (choosing a value replaces the current one), so each count is the total one would get.
+ */
+export function countFacets(combinations: FacetCombination[], filters: Partial<Record<FacetName, string>>): { total: number; facets: { facet: FacetName; value: string; count: number }[] } {
+  const matches = (c: FacetCombination, except?: FacetName) =>
+    FACET_NAMES.every((f) => f === except || filters[f] === undefined || c[f] === filters[f]);
+  let total = 0;
+  const counts = new Map<string, number>();
+  for (const c of combinations) {
+    if (matches(c)) total += c.count;
+    for (const facet of FACET_NAMES) {
+      const value = c[facet];
+      if (value === null || !matches(c, facet)) continue;
+      const key = `${facet}\u0000${value}`;
+      counts.set(key, (counts.get(key) ?? 0) + c.count);
+    }
+  }
+  const facets = [...counts].map(([key, count]) => {
+    const [facet, value] = key.split('\u0000') as [FacetName, string];
+    return { facet, value, count };
+  });
+  return { total, facets };
+}
+
+function toHit(row: HitRow): SearchHit {
+  return {
+    id: row.id,
+    title: row.title,
+    companyName: row.company_name,
+    companySlug: row.company_slug,
+    contract: row.contract,
+    workingTime: row.working_time,
+    sector: row.sector,
+    housing: row.housing,
+    season: row.season,
+    place: { name: row.place_name, postalCode: row.postal_code, insee: row.commune_insee, lat: row.latitude, lon: row.longitude },
+    publishedAt: new Date(row.published_at),
+    ...(row.distance_m === null ? {} : { distanceKm: Math.round(row.distance_m / 100) / 10 }),
+  };
+}
+
+/**
+ * Typo tolerance: for each word, the tenant's known words (titles, trades) that look like it, by
+ * trigram similarity ("perchmann" → "perchman"). `known` says whether the word itself is known.
+ */
+export async function similarWords(t: TenantDb, words: string[], minSimilarity: number): Promise<Map<string, { known: boolean; similar: string[] }>> {
+  const result = new Map<string, { known: boolean; similar: string[] }>();
+  if (words.length === 0) return result;
+  const { rows } = await sql<{ input: string; word: string | null; similarity: number | null }>`
+    select i.word as input, l.word, l.similarity
+    from unnest(${words}::text[]) as i(word)
+    left join lateral (
+      select x.word, similarity(x.word, i.word) as similarity
+      from search_lexicon x
+      where x.word % i.word
+      order by similarity(x.word, i.word) desc, x.word
+      limit 4
+    ) l on true`.execute(t.trx);
+  for (const word of words) result.set(word, { known: false, similar: [] });
+  for (const row of rows) {
+    const entry = result.get(row.input)!;
+    if (row.word === null || row.similarity === null) continue;
+    if (row.word === row.input) entry.known = true;
+    else if (row.similarity >= minSimilarity) entry.similar.push(row.word);
+  }
+  return result;
+}
+
+/** Recomputes the search documents (and lexicon) of the tenant's offers; the triggers do the work. */
+export async function recomputeDocuments(t: TenantDb): Promise<number> {
+  const result = await sql`update offers set search_vector = null`.execute(t.trx);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function countLiveOffers(t: TenantDb): Promise<number> {
+  const { count } = await t.trx
+    .selectFrom('offers')
+    .where('status', '=', 'published')
+    .where('expires_at', '>', sql<Date>`now()`)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Documents for external engines.
+
+function documentQuery(t: TenantDb) {
+  return t.trx
+    .selectFrom('offers as o')
+    .innerJoin('companies as c', 'c.id', 'o.company_id')
+    .leftJoin('rome_codes as r', 'r.code', 'o.rome_code')
+    .where('o.status', '=', 'published')
+    .where('o.expires_at', '>', sql<Date>`now()`)
+    .select([
+      'o.id',
+      'o.tenant_id',
+      'o.title',
+      'o.description_html',
+      'o.rome_code',
+      'r.label as trade',
+      'c.name as company_name',
+      'c.slug as company_slug',
+      'o.contract',
+      'o.working_time',
+      'o.sector',
+      'o.housing',
+      'o.season',
+      'o.department_code',
+      'o.place_name',
+      'o.postal_code',
+      'o.commune_insee',
+      'o.latitude',
+      'o.longitude',
+      'o.published_at',
+      'o.expires_at',
+    ]);
+}
+
+type DocumentRow = Awaited<ReturnType<ReturnType<typeof documentQuery>['execute']>>[number];
+
+function toSource(row: DocumentRow): OfferDocumentSource {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    title: row.title,
+    descriptionHtml: row.description_html,
+    rome: row.rome_code,
+    trade: row.trade,
+    companyName: row.company_name,
+    companySlug: row.company_slug,
+    contract: row.contract,
+    workingTime: row.working_time,
+    sector: row.sector,
+    housing: row.housing,
+    season: row.season,
+    department: row.department_code,
+    placeName: row.place_name,
+    postalCode: row.postal_code,
+    insee: row.commune_insee,
+    lat: row.latitude,
+    lon: row.longitude,
+    publishedAt: row.published_at!,
+    expiresAt: row.expires_at!,
+  };
+}
+
+/** The live offers among `ids` (the others are to be removed from the index). */
+export async function liveDocuments(t: TenantDb, ids: string[]): Promise<OfferDocumentSource[]> {
+  if (ids.length === 0) return [];
+  return (await documentQuery(t).where('o.id', 'in', ids).execute()).map(toSource);
+}
+
+/** One page of live offers in id order (keyset pagination), for a rebuild. */
+export async function liveDocumentPage(t: TenantDb, afterId: string | null, limit: number): Promise<OfferDocumentSource[]> {
+  let query = documentQuery(t).orderBy('o.id').limit(limit);
+  if (afterId) query = query.where('o.id', '>', afterId);
+  return (await query.execute()).map(toSource);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Transactional outbox (rows written by the offers triggers).
+
+export interface OutboxClaim {
+  id: string;
+  offerId: string;
+  revision: number;
+  attempts: number;
+}
+
+/** Leases up to `limit` due rows of the tenant; SKIP LOCKED lets several drainers share the work. */
+export async function claimOutbox(t: TenantDb, limit: number, leaseSeconds: number): Promise<OutboxClaim[]> {
+  const { rows } = await sql<{ id: string; offer_id: string; revision: number; attempts: number }>`
+    update search_outbox s
+    set locked_until = now() + make_interval(secs => ${leaseSeconds}), attempts = s.attempts + 1
+    where s.id in (
+      select id from search_outbox
+      where available_at <= now() and (locked_until is null or locked_until < now())
+      order by id
+      limit ${limit}
+      for update skip locked
+    )
+    returning s.id::text, s.offer_id, s.revision, s.attempts`.execute(t.trx);
+  return rows.map((r) => ({ id: r.id, offerId: r.offer_id, revision: r.revision, attempts: r.attempts }));
+}
+
+/** Done: removes each row unless the offer changed again meanwhile (then it is released for a new run). */
+export async function completeOutbox(t: TenantDb, claims: OutboxClaim[]): Promise<void> {
+  if (claims.length === 0) return;
+  await sql`
+    delete from search_outbox s
+    using unnest(${claims.map((c) => c.id)}::bigint[], ${claims.map((c) => c.revision)}::int[]) as d(id, revision)
+    where s.id = d.id and s.revision = d.revision`.execute(t.trx);
+  await sql`update search_outbox set locked_until = null where id = any(${claims.map((c) => c.id)}::bigint[])`.execute(t.trx);
+}
+
+/** Failed: the rows stay, due again after `retryInSeconds` (the caller's backoff). */
+export async function failOutbox(t: TenantDb, claims: OutboxClaim[], error: string, retryInSeconds: number): Promise<void> {
+  if (claims.length === 0) return;
+  await sql`
+    update search_outbox
+    set locked_until = null, last_error = ${error.slice(0, 500)},
+        available_at = now() + make_interval(secs => ${retryInSeconds})
+    where id = any(${claims.map((c) => c.id)}::bigint[])`.execute(t.trx);
+}
+
+/** With PostgreSQL as the engine the documents are already current: pending rows are simply dropped. */
+export async function discardOutbox(t: TenantDb): Promise<number> {
+  const result = await t.trx.deleteFrom('search_outbox').where('available_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function outboxBacklog(t: TenantDb): Promise<{ pending: number; oldest: Date | null }> {
+  const row = await t.trx
+    .selectFrom('search_outbox')
+    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .executeTakeFirstOrThrow();
+  return { pending: row.pending, oldest: (row.oldest as Date | null) ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reference data (communes, departments): not tenant-scoped, read with the app's pool directly.
+
+export interface PlaceRow {
+  insee: string;
+  name: string;
+  postalCode: string | null;
+  department: string;
+  lat: number;
+  lon: number;
+}
+
+const placeColumns = sql`c.insee_code as insee, c.name, c.postal_codes[1] as "postalCode", c.department_code as department, c.latitude as lat, c.longitude as lon`;
+
+/** Communes by name (accents, case and hyphens ignored; prefix first, then the most populated) or postal code. */
+export async function findPlaces(db: Kysely<Database>, text: string, limit: number): Promise<PlaceRow[]> {
+  const typed = text.trim();
+  if (/^\d{5}$/.test(typed)) {
+    const { rows } = await sql<PlaceRow>`
+      select ${placeColumns} from communes c
+      where c.kind = 'commune' and c.latitude is not null and c.postal_codes @> array[${typed}::text]
+      order by c.population desc nulls last, c.name limit ${limit}`.execute(db);
+    return rows;
+  }
+  if (/^\d{2,4}$/.test(typed)) {
+    const { rows } = await sql<PlaceRow>`
+      select ${placeColumns} from communes c
+      where c.kind = 'commune' and c.latitude is not null
+        and exists (select 1 from unnest(c.postal_codes) p where p like ${`${typed}%`})
+      order by c.population desc nulls last, c.name limit ${limit}`.execute(db);
+    return rows;
+  }
+  // Folded here as the index expression folds names, so the term is a parameter the trigram index can use.
+  const term = fold(typed).replace(/[-'’]/g, ' ').replace(/[%_\\]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (term.length < 2) return [];
+  const name = sql`translate(lower(immutable_unaccent(c.name)), '-''’', '   ')`;
+  const { rows } = await sql<PlaceRow>`
+    select ${placeColumns} from communes c
+    where c.kind = 'commune' and c.latitude is not null and ${name} like ${`%${term}%`}
+    order by (${name} = ${term}) desc, (${name} like ${`${term}%`}) desc, c.population desc nulls last, c.name
+    limit ${limit}`.execute(db);
+  return rows;
+}
+
+export async function findCommune(db: Kysely<Database>, insee: string): Promise<PlaceRow | undefined> {
+  const { rows } = await sql<PlaceRow>`select ${placeColumns} from communes c where c.insee_code = ${insee} and c.latitude is not null`.execute(db);
+  return rows[0];
+}
+
+export async function departmentNames(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('departments').select(['code', 'name']).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
+}

@@ -1,0 +1,361 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import type { Database } from '../../db/database.js';
+import { withTenant } from '../../db/tenant-db.js';
+import { AppError } from '../../errors.js';
+import type { Tenant } from '../../tenancy/registry.js';
+import type { Theme } from '../../tenancy/theme.js';
+import { CONTRACTS, HOUSING } from '../../db/database.js';
+import { MeilisearchEngine } from './engines/meilisearch.js';
+import { PostgresSearchEngine } from './engines/postgres.js';
+import { FACETS, type FacetName, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from './port.js';
+import { apiHit, labelFacets, offerCard, placeLabel } from './presenter.js';
+import {
+  claimOutbox,
+  completeOutbox,
+  departmentNames,
+  discardOutbox,
+  failOutbox,
+  findCommune,
+  findPlaces,
+  liveDocumentPage,
+  liveDocuments,
+  outboxBacklog,
+  type OutboxClaim,
+  type PlaceRow,
+} from './repository.js';
+import {
+  DEFAULT_RADIUS_KM,
+  PAGE_SORTS,
+  PUBLISHED_WITHIN,
+  RADII_KM,
+  type OffersApiQuery,
+  type OffersApiResponse,
+  type PlacesApiQuery,
+  type SearchPageQuery,
+} from './schemas.js';
+
+/** What the service logs through (a Fastify/pino logger, or a script's console adapter). */
+export interface SearchLogger {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+/** The one place that turns the configuration into an engine. */
+export function createSearchEngine(config: Config, db: Kysely<Database>): SearchEngine {
+  const meili = config.search.meilisearch;
+  if (config.search.engine === 'meilisearch' && meili) return new MeilisearchEngine(meili);
+  return new PostgresSearchEngine(db);
+}
+
+/** After a failure of the external engine, searches go to PostgreSQL for this long before it is tried again. */
+const RETRY_PRIMARY_AFTER_MS = 15_000;
+const OUTBOX_BATCH = 500;
+const OUTBOX_LEASE_SECONDS = 120;
+const MAX_BACKOFF_SECONDS = 30;
+
+export interface SearchOutcome extends SearchResult {
+  /** The engine that answered: PostgreSQL when the external engine is down (degraded). */
+  engine: SearchEngine['name'];
+  degraded: boolean;
+}
+
+export interface DrainReport {
+  indexed: number;
+  removed: number;
+  failed: number;
+}
+
+/** Exponential backoff for outbox rows: 1 s, 2 s, 4 s… at most 30 s (so a backlog clears soon after a recovery), ±20 %. */
+export function outboxBackoffSeconds(attempts: number, random = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_SECONDS, 2 ** Math.max(0, attempts - 1));
+  return Math.max(1, Math.round(base * (0.8 + random() * 0.4)));
+}
+
+/**
+ * Search for the routes and the worker: queries go to the configured engine, falling back to
+ * PostgreSQL (always up to date, thanks to the triggers) when an external engine fails; the outbox is
+ * drained into the external engine with retries.
+ */
+export class SearchService {
+  private primaryDownUntil = 0;
+  private departments?: Promise<Map<string, string>>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly engine: SearchEngine,
+    private readonly fallback: SearchEngine | null,
+    private readonly log: SearchLogger,
+  ) {}
+
+  async search(query: SearchQuery): Promise<SearchOutcome> {
+    if (!this.fallback || Date.now() < this.primaryDownUntil) {
+      const engine = this.fallback ?? this.engine;
+      return { ...(await engine.search(query)), engine: engine.name, degraded: this.fallback !== null };
+    }
+    try {
+      return { ...(await this.engine.search(query)), engine: this.engine.name, degraded: false };
+    } catch (error) {
+      this.primaryDownUntil = Date.now() + RETRY_PRIMARY_AFTER_MS;
+      this.log.error({ err: error, engine: this.engine.name }, 'search engine failed, answering from PostgreSQL');
+      return { ...(await this.fallback.search(query)), engine: this.fallback.name, degraded: true };
+    }
+  }
+
+  /** For /readyz: null when the engine is PostgreSQL itself (the database check covers it). */
+  async externalHealth(): Promise<{ engine: string; up: boolean } | null> {
+    if (!this.engine.external) return null;
+    const up = await this.engine.health();
+    if (up && Date.now() < this.primaryDownUntil) this.primaryDownUntil = 0;
+    return { engine: this.engine.name, up };
+  }
+
+  places(text: string, limit = 10): Promise<PlaceRow[]> {
+    return findPlaces(this.db, text, limit);
+  }
+
+  commune(insee: string): Promise<PlaceRow | undefined> {
+    return findCommune(this.db, insee);
+  }
+
+  /** A place typed by a person: an INSEE code, a postal code, "Chamonix-Mont-Blanc (74400)" or a name. */
+  async resolvePlace(text: string): Promise<PlaceRow | undefined> {
+    const typed = text.trim();
+    if (/^[0-9][0-9AB][0-9]{3}$/.test(typed)) {
+      const byInsee = await this.commune(typed);
+      if (byInsee) return byInsee;
+    }
+    const labelled = /^(.*\S)\s*\((\d{5})\)$/.exec(typed);
+    if (labelled) {
+      const candidates = await this.places(labelled[1], 20);
+      return candidates.find((p) => p.postalCode === labelled[2]) ?? candidates[0];
+    }
+    return (await this.places(typed, 1))[0];
+  }
+
+  async departmentName(code: string): Promise<string | undefined> {
+    this.departments ??= departmentNames(this.db).catch((error: unknown) => {
+      this.departments = undefined;
+      throw error;
+    });
+    return (await this.departments).get(code);
+  }
+
+  /**
+   * Sends the tenant's pending offer changes to the external engine. A row goes only once the engine
+   * has applied it; on failure the rows stay, due again after a backoff. With PostgreSQL as the engine
+   * there is nothing to send and the rows are discarded.
+   */
+  async drainOutbox(tenantId: string, maxBatches = 20): Promise<DrainReport> {
+    const report: DrainReport = { indexed: 0, removed: 0, failed: 0 };
+    if (!this.engine.external) {
+      report.removed = await withTenant(this.db, tenantId, (t) => discardOutbox(t));
+      return report;
+    }
+    for (let batch = 0; batch < maxBatches; batch++) {
+      const claims = await withTenant(this.db, tenantId, (t) => claimOutbox(t, OUTBOX_BATCH, OUTBOX_LEASE_SECONDS));
+      if (claims.length === 0) break;
+      const upserts = await withTenant(this.db, tenantId, (t) => liveDocuments(t, claims.map((c) => c.offerId)));
+      const live = new Set(upserts.map((d) => d.id));
+      const removals = claims.map((c) => c.offerId).filter((id) => !live.has(id));
+      try {
+        await this.engine.apply(tenantId, { upserts, removals });
+      } catch (error) {
+        await this.release(tenantId, claims, error);
+        report.failed += claims.length;
+        break;
+      }
+      await withTenant(this.db, tenantId, (t) => completeOutbox(t, claims));
+      report.indexed += upserts.length;
+      report.removed += removals.length;
+    }
+    return report;
+  }
+
+  private async release(tenantId: string, claims: OutboxClaim[], error: unknown): Promise<void> {
+    const attempts = Math.max(...claims.map((c) => c.attempts));
+    const retryIn = outboxBackoffSeconds(attempts);
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.warn({ err: error, tenant: tenantId, rows: claims.length, retryIn }, 'search outbox: engine unavailable, will retry');
+    await withTenant(this.db, tenantId, (t) => failOutbox(t, claims, message, retryIn));
+  }
+
+  async backlog(tenantId: string): Promise<{ pending: number; oldest: Date | null }> {
+    return withTenant(this.db, tenantId, (t) => outboxBacklog(t));
+  }
+
+  /** Rebuilds the engine's index from the database (npm run search:reindex). */
+  rebuild(tenantIds: string[], options: { tenantId?: string; log?: (message: string) => void } = {}): Promise<number> {
+    return this.engine.rebuild(this.rebuildSource(tenantIds), options);
+  }
+
+  private rebuildSource(tenantIds: string[]): RebuildSource {
+    const db = this.db;
+    return {
+      tenantIds: () => tenantIds,
+      async *pages(tenantId: string, pageSize: number) {
+        let after: string | null = null;
+        for (;;) {
+          const page = await withTenant(db, tenantId, (t) => liveDocumentPage(t, after, pageSize));
+          if (page.length === 0) return;
+          yield page;
+          after = page[page.length - 1].id;
+        }
+      },
+    };
+  }
+}
+
+/** Checks that need the database (unknown commune) or several parameters together; 400 naming the parameter. */
+export function invalidParameter(name: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', 400, { [name]: message });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The query API and the search page: parameters → SearchQuery → response.
+
+/** GET /api/v1/offers */
+export async function offersApi(service: SearchService, tenant: Tenant, theme: Theme, params: OffersApiQuery, origin: string): Promise<{ body: OffersApiResponse; engine: string }> {
+  let near: SearchQuery['near'];
+  if (params.near) {
+    const [lat, lon] = params.near.includes(',') ? params.near.split(',').map(Number) : [NaN, NaN];
+    if (!params.near.includes(',')) {
+      const commune = await service.commune(params.near);
+      if (!commune) throw invalidParameter('near', 'commune inconnue (code INSEE attendu, ex. 74056)');
+      near = { lat: commune.lat, lon: commune.lon };
+    } else if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+      throw invalidParameter('near', 'coordonnées hors limites (lat entre -90 et 90, lon entre -180 et 180)');
+    } else {
+      near = { lat, lon };
+    }
+    if (params.radius_km) near.radiusKm = params.radius_km;
+  } else if (params.radius_km) {
+    throw invalidParameter('radius_km', 'exige le paramètre near');
+  }
+  if (params.sort === 'distance' && !near) throw invalidParameter('sort', 'le tri par distance exige le paramètre near');
+  const page = params.page ?? 1;
+  const perPage = params.per_page ?? 20;
+  const result = await service.search({
+    tenantId: tenant.id,
+    text: params.q,
+    filters: { sector: params.sector, contract: params.contract, housing: params.housing, department: params.department },
+    rome: params.rome?.toUpperCase(),
+    publishedWithinDays: params.published_within_days,
+    near,
+    sort: params.sort ?? 'relevance',
+    page,
+    perPage,
+  });
+  return {
+    engine: result.engine,
+    body: {
+      total: result.total,
+      page,
+      per_page: perPage,
+      hits: result.hits.map((hit) => apiHit(hit, origin)),
+      facets: await labelFacets(result.facets, tenant, theme, (code) => service.departmentName(code)),
+    },
+  };
+}
+
+/** GET /api/v1/places */
+export async function placesApi(service: SearchService, params: PlacesApiQuery) {
+  const places = await service.places(params.q, params.limit ?? 10);
+  return {
+    places: places.map((p) => ({ insee: p.insee, name: p.name, postal_code: p.postalCode, department: p.department, lat: p.lat, lon: p.lon, label: placeLabel(p) })),
+  };
+}
+
+export const PAGE_SIZE = 20;
+const PAGE_PARAMS = ['q', 'secteur', 'contrat', 'logement', 'departement', 'metier', 'lieu', 'rayon', 'publiee', 'tri'] as const;
+
+/** /offres?… with the given parameters, in a stable order (shareable, cache-friendly URLs). */
+export function searchPageUrl(params: SearchPageQuery, page = 1): string {
+  const search = new URLSearchParams();
+  for (const name of PAGE_PARAMS) {
+    const value = params[name];
+    if (value !== undefined && value !== '') search.set(name, String(value));
+  }
+  if (page > 1) search.set('page', String(page));
+  const qs = search.toString();
+  return `/offres${qs ? `?${qs}` : ''}`;
+}
+
+/** GET /offres: results, facet counts next to each choice, place + radius, sort and pagination. */
+export async function searchPage(service: SearchService, tenant: Tenant, theme: Theme, raw: SearchPageQuery) {
+  const params: SearchPageQuery = { ...raw, q: raw.q?.trim() || undefined, lieu: raw.lieu?.trim() || undefined };
+  const page = params.page ?? 1;
+  const housingFilter = tenant.config.features.housingFilter;
+  let place: PlaceRow | undefined;
+  if (params.lieu) place = await service.resolvePlace(params.lieu);
+  const radius = params.rayon ?? DEFAULT_RADIUS_KM;
+  const requestedSort = PAGE_SORTS[params.tri ?? 'pertinence'];
+  const sort = requestedSort === 'distance' && !place ? 'relevance' : requestedSort;
+  const filters: Partial<Record<FacetName, string>> = {
+    sector: params.secteur,
+    contract: params.contrat,
+    housing: housingFilter ? params.logement : undefined,
+    department: params.departement,
+  };
+  const result = await service.search({
+    tenantId: tenant.id,
+    text: params.q,
+    filters,
+    rome: params.metier?.toUpperCase(),
+    publishedWithinDays: params.publiee,
+    near: place ? { lat: place.lat, lon: place.lon, radiusKm: radius } : undefined,
+    sort,
+    page,
+    perPage: PAGE_SIZE,
+  });
+  const facets = await labelFacets(result.facets, tenant, theme, (code) => service.departmentName(code));
+  const countOf = (facet: FacetName) => new Map(facets[facet].map((c) => [c.value, c]));
+  // Each choice with the number of offers it leaves; choices that leave none stay visible but disabled.
+  const choices = (facet: FacetName, values: { value: string; label: string }[]) => {
+    const counts = countOf(facet);
+    return values.map(({ value, label }) => {
+      const count = counts.get(value)?.count ?? 0;
+      const selected = filters[facet] === value;
+      return { value, label, count, selected, disabled: count === 0 && !selected };
+    });
+  };
+  const departments = facets.department.map((d) => ({ value: d.value, label: `${d.value} – ${d.label}` }));
+  if (params.departement && !departments.some((d) => d.value === params.departement)) {
+    departments.push({ value: params.departement, label: `${params.departement} – ${(await service.departmentName(params.departement)) ?? ''}` });
+  }
+  departments.sort((a, b) => a.value.localeCompare(b.value));
+  const pageCount = Math.max(1, Math.ceil(Math.min(result.total, 500 * PAGE_SIZE) / PAGE_SIZE));
+  const canonical: SearchPageQuery = { ...params, lieu: place ? placeLabel(place) : params.lieu, rayon: place ? radius : undefined };
+  return {
+    total: result.total,
+    degraded: result.degraded,
+    offers: result.hits.map((hit) => offerCard(hit, tenant)),
+    filtered: FACETS.some((f) => filters[f] !== undefined) || Boolean(params.q || params.lieu || params.publiee || params.metier),
+    form: {
+      q: params.q ?? '',
+      lieu: canonical.lieu ?? '',
+      metier: params.metier ?? '',
+      placeNotFound: Boolean(params.lieu && !place),
+      place: place ? placeLabel(place) : null,
+      sectors: choices('sector', tenant.config.sectors.map((s) => ({ value: s.code, label: s.label }))),
+      contracts: choices('contract', CONTRACTS.map((c) => ({ value: c, label: theme.t(`contract.${c}`) }))),
+      housing: housingFilter ? choices('housing', HOUSING.map((h) => ({ value: h, label: theme.t(`housing.${h}`) }))) : null,
+      departments: choices('department', departments),
+      radii: RADII_KM.map((km) => ({ value: km, selected: km === radius })),
+      published: PUBLISHED_WITHIN.map((days) => ({ value: days, label: theme.t(`search.publishedWithin.${days}`), selected: params.publiee === days })),
+      sorts: (Object.keys(PAGE_SORTS) as (keyof typeof PAGE_SORTS)[]).map((value) => ({
+        value,
+        label: theme.t(`search.sort.${value}`),
+        selected: (params.tri ?? 'pertinence') === value,
+        disabled: value === 'distance' && !place,
+      })),
+    },
+    pagination: {
+      current: page,
+      count: pageCount,
+      previous: page > 1 ? searchPageUrl(canonical, page - 1) : null,
+      next: page < pageCount ? searchPageUrl(canonical, page + 1) : null,
+    },
+    shareUrl: searchPageUrl(canonical, page),
+  };
+}
