@@ -1,11 +1,11 @@
 /** npm run db:migrate — applies migrations, loads reference data, registers the tenants of tenants/. */
-import { loadConfig } from '../server/config.js';
+import { loadScriptConfig } from '../server/config.js';
 import { openDatabase, prepareDatabase } from '../server/db/bootstrap.js';
 import { loadTenantRegistry } from '../server/tenancy/registry.js';
 import { runScript } from '../server/cli.js';
 
 await runScript(async (say) => {
-  const config = loadConfig();
+  const config = loadScriptConfig();
   const registry = loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: false });
   const database = await openDatabase(config, say);
   try {

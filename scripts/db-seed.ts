@@ -1,12 +1,12 @@
 /** npm run db:seed — demo companies and offers (deterministic; a second run changes nothing). */
-import { loadConfig } from '../server/config.js';
+import { loadScriptConfig } from '../server/config.js';
 import { adminKysely, openDatabase, prepareDatabase } from '../server/db/bootstrap.js';
 import { seedDemo } from '../server/db/seed/demo-seed.js';
 import { loadTenantRegistry } from '../server/tenancy/registry.js';
 import { CliError, runScript } from '../server/cli.js';
 
 await runScript(async (say) => {
-  const config = loadConfig();
+  const config = loadScriptConfig();
   if (config.env === 'production' && config.seedDemo !== 'always') {
     throw new CliError('Refus de charger la démo en production (SEED_DEMO=always pour forcer).');
   }

@@ -5,14 +5,14 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError, runScript } from '../server/cli.js';
-import { loadConfig } from '../server/config.js';
+import { loadScriptConfig } from '../server/config.js';
 import { checkTenant } from '../server/tenancy/check.js';
 import { tenantFolders } from '../server/tenancy/registry.js';
 
 const USAGE = 'usage : npm run tenant -- list | check [slug…] | fork <source|_skeleton> <nouveau-slug>';
 
 await runScript(async (say) => {
-  const config = loadConfig();
+  const config = loadScriptConfig();
   const [command, ...args] = process.argv.slice(2);
   switch (command) {
     case 'list':

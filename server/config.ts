@@ -188,6 +188,13 @@ function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
   return { engine, meilisearch: { host, apiKey, index, timeoutMs: integer(env, 'MEILI_TIMEOUT_MS', 2_000, 100, 60_000) } };
 }
 
+/** Scripts (migrate, seed, tenant, reindex) sign no token or cookie, so they need neither secret, even in production. */
+export const NO_SECRETS: Config['secrets'] = { jwt: '', cookie: '' };
+
+export function loadScriptConfig(env: Env = process.env): Config {
+  return loadConfig(env, { secrets: NO_SECRETS });
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const rootDir = overrides.rootDir ?? findRootDir();
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');

@@ -96,6 +96,8 @@ export function requireRole(...roles: UserRole[]) {
  */
 export default fp(
   async (app) => {
+    // A script config (NO_SECRETS) must never serve requests.
+    if (!app.config.secrets.jwt || !app.config.secrets.cookie) throw new Error('buildApp : JWT_SECRET et COOKIE_SECRET manquants');
     const secure = app.config.env === 'production';
     // __Host-: the browser sends it back only to the exact host that set it (never to a sibling tenant).
     const cookieName = secure ? '__Host-cordee_session' : 'cordee_session';

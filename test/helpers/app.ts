@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { testTempDir } from './tmp.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -16,7 +14,7 @@ export function testConfig(url: string, overrides: Partial<Config> = {}): Config
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   // Test files saturate the event loop on purpose; load shedding would turn that into random 503s.
   // Each app writes its e-mails to a private folder (files run in parallel; the dev mailbox lists one app's mail).
-  const mail = { ...config.mail, dir: mkdtempSync(path.join(tmpdir(), 'cordee-mail-')), ...overrides.mail };
+  const mail = { ...config.mail, dir: testTempDir('mail'), ...overrides.mail };
   return { ...config, loadShedding: false, ...overrides, mail, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
 }
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { fileMailer } from '../../../server/mail/nodemailer-mailer.js';
 import { loadTenantRegistry } from '../../../server/tenancy/registry.js';
 import { Theme } from '../../../server/tenancy/theme.js';
 import { copyTenants, TENANTS_DIR, VIEWS_DIR, writeTenantFile } from '../../helpers/tenant-fixtures.js';
+import { testTempDir } from '../../helpers/tmp.js';
 
 const noop = () => {};
 const silent = { info: noop, warn: noop, error: noop, debug: noop, trace: noop, fatal: noop, child: () => silent, level: 'silent', silent: noop } as unknown as FastifyBaseLogger;
@@ -21,7 +21,7 @@ function service(tenantsDir: string, dir: string) {
 
 describe('e-mails (Handlebars templates, HTML and text, per tenant)', () => {
   it('renders both parts in French: HTML escaped, plain text not', () => {
-    const { registry, mail } = service(TENANTS_DIR, mkdtempSync(path.join(tmpdir(), 'cordee-mail-')));
+    const { registry, mail } = service(TENANTS_DIR, testTempDir('mail'));
     const message = mail.render({
       tenant: registry.get('dijon')!,
       origin: 'https://jeunes-emploi-dijon.cordee.example',
@@ -45,7 +45,7 @@ describe('e-mails (Handlebars templates, HTML and text, per tenant)', () => {
     const tenants = copyTenants(['montagne', 'dijon']);
     writeTenantFile(tenants, 'montagne', 'views/emails/verify-email.text.hbs', 'Salut {{displayName}} ! {{link}}');
     writeTenantFile(tenants, 'montagne', 'strings.fr.json', JSON.stringify({ 'email.verify-email.subject': 'Bienvenue sur {name} : confirmez' }));
-    const { registry, mail } = service(tenants, mkdtempSync(path.join(tmpdir(), 'cordee-mail-')));
+    const { registry, mail } = service(tenants, testTempDir('mail'));
     const data = { displayName: 'Léa', link: 'http://x/l', hours: 48 };
     const montagne = mail.render({ tenant: registry.get('montagne')!, origin: 'http://x', to: 'a@b.fr', template: 'verify-email', data });
     const dijon = mail.render({ tenant: registry.get('dijon')!, origin: 'http://x', to: 'a@b.fr', template: 'verify-email', data });
@@ -55,7 +55,7 @@ describe('e-mails (Handlebars templates, HTML and text, per tenant)', () => {
   });
 
   it('writes each message as a real .eml (multipart text + HTML) and a .json per tenant, listed newest first', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cordee-mail-'));
+    const dir = testTempDir('mail');
     const { registry, mail } = service(TENANTS_DIR, dir);
     const tenant = registry.get('montagne')!;
     for (const name of ['Un', 'Deux']) {

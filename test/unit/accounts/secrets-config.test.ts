@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../server/config.js';
+import { ConfigError, loadConfig, loadScriptConfig } from '../../../server/config.js';
+import { testTempDir } from '../../helpers/tmp.js';
 
 const strong = 'k'.repeat(48);
 
@@ -25,7 +25,7 @@ describe('signing secrets and e-mail configuration', () => {
   });
 
   it('generates the secrets once in development and keeps them under DATA_DIR (owner-only file)', () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'cordee-secrets-'));
+    const dataDir = testTempDir('secrets');
     const first = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     const second = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
     expect(first.secrets.jwt.length).toBeGreaterThanOrEqual(32);
@@ -39,5 +39,11 @@ describe('signing secrets and e-mail configuration', () => {
 
   it('uses throw-away secrets in tests', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).secrets.jwt).not.toBe(loadConfig({ NODE_ENV: 'test' }).secrets.jwt);
+  });
+
+  it('lets scripts (migrate, seed, tenant check) run in production without the signing secrets', () => {
+    const config = loadScriptConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db.example/cordee' });
+    expect(config.env).toBe('production');
+    expect(config.secrets).toEqual({ jwt: '', cookie: '' });
   });
 });
