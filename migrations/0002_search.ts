@@ -135,7 +135,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index offers_search_live on offers (tenant_id, published_at desc)
     include (id, expires_at, sector, contract, housing, department_code, rome_code)
     where status = 'published'`.execute(db);
-  // Radius searches: a bounding box on this index, then the exact distance (earthdistance).
+  // Radius searches: a bounding box on this index, then the exact great-circle distance.
   await sql`create index offers_search_geo on offers using gist (tenant_id, point(longitude, latitude)) where status = 'published'`.execute(db);
   // Commune autocompletion: "saint jean" finds "Saint-Jean-de-Maurienne".
   await sql`

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_search.js';
 import * as m0003 from './0003_accounts.js';
+import * as m0004 from './0004_company_space.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_search': m0002,
   '0003_accounts': m0003,
+  '0004_company_space': m0004,
 };

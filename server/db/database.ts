@@ -24,6 +24,8 @@ export interface Database {
   search_outbox: SearchOutboxTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  company_invitations: CompanyInvitationsTable;
+  admin_audit_log: AdminAuditLogTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -273,6 +275,36 @@ export interface JobSchedulesTable {
   name: string;
   every_ms: number;
   next_run_at: Date;
+}
+
+/** A colleague invited by e-mail to join a company (migration 0004); only the token's SHA-256 is stored. */
+export interface CompanyInvitationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  email: string;
+  member_role: Generated<'owner' | 'member'>;
+  invited_by: string | null;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  accepted_at: NullableTimestamp;
+}
+
+export const AUDIT_TARGETS = ['offer', 'company', 'user'] as const;
+export type AuditTarget = (typeof AUDIT_TARGETS)[number];
+
+/** What tenant admins did (migration 0004): insert-only for the app. */
+export interface AdminAuditLogTable {
+  id: Generated<string>;
+  tenant_id: string;
+  actor_user_id: string | null;
+  actor_email: string;
+  action: string;
+  target_type: AuditTarget;
+  target_id: string;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  created_at: Generated<Date>;
 }
 
 export type Offer = Selectable<OffersTable>;

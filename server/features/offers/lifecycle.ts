@@ -64,6 +64,17 @@ export async function nextStatus(action: OfferAction, current: OfferStatus, cont
   return to;
 }
 
+/**
+ * The API's `publish` in terms of the table above: an admin approves a pending offer (`approve`), and a
+ * draft is submitted (`submit`) only where that makes it public at once. An owner on a moderated
+ * tenant cannot skip the review: 403 OFFER_REVIEW_REQUIRED (submit instead).
+ */
+export async function nextStatusOnPublish(current: OfferStatus, context: TransitionContext): Promise<{ action: OfferAction; status: OfferStatus }> {
+  if (current !== 'draft') return { action: 'approve', status: await nextStatus('approve', current, context) };
+  if (context.actor === 'owner' && context.moderation) throw new AppError('OFFER_REVIEW_REQUIRED', 403);
+  return { action: 'submit', status: await nextStatus('submit', current, context) };
+}
+
 export function assertEditable(current: OfferStatus): void {
   if (!EDITABLE_STATUSES.includes(current)) throw new AppError('OFFER_NOT_EDITABLE', 409, { status: current });
 }
