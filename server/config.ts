@@ -97,31 +97,19 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function postgresUrl(env: Env, name: string): string | undefined {
+/** An optional URL whose scheme must be one of `protocols` (e.g. ['postgres', 'postgresql']). */
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  let url: URL;
+  let parsed: URL;
   try {
-    url = new URL(raw);
+    parsed = new URL(raw);
   } catch {
     throw new ConfigError(name, "n'est pas une URL valide");
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, 'doit commencer par postgres:// ou postgresql://');
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `doit commencer par ${protocols.map((p) => `${p}://`).join(' ou ')}`);
   }
-  return raw;
-}
-
-function smtpUrl(env: Env): string | undefined {
-  const raw = env.SMTP_URL;
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError('SMTP_URL', "n'est pas une URL valide");
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'doit commencer par smtp:// ou smtps://');
   return raw;
 }
 
@@ -163,21 +151,8 @@ function secrets(env: Env, nodeEnv: Config['env'], dataDir: string): Config['sec
   return { jwt: given.jwt ?? stored.jwt!, cookie: given.cookie ?? stored.cookie! };
 }
 
-function httpUrl(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, "n'est pas une URL valide");
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'doit commencer par http:// ou https://');
-  return raw.replace(/\/+$/, '');
-}
-
 function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
-  const host = httpUrl(env, 'MEILI_HOST');
+  const host = url(env, 'MEILI_HOST', ['http', 'https'])?.replace(/\/+$/, '');
   const engine = oneOf(env, 'SEARCH_ENGINE', ['postgres', 'meilisearch'] as const, host ? 'meilisearch' : 'postgres');
   if (engine === 'postgres') return { engine };
   if (!host) throw new ConfigError('SEARCH_ENGINE', 'vaut meilisearch mais MEILI_HOST n’est pas défini');
@@ -211,8 +186,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     referenceDataDir: path.join(rootDir, 'data'),
     dataDir,
     database: {
-      url: postgresUrl(env, 'DATABASE_URL'),
-      appUrl: postgresUrl(env, 'DATABASE_APP_URL'),
+      url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+      appUrl: url(env, 'DATABASE_APP_URL', ['postgres', 'postgresql']),
       embeddedPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 500),
     },
@@ -222,7 +197,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loadShedding: boolean(env, 'LOAD_SHEDDING', true),
     secrets: overrides.secrets ?? secrets(env, nodeEnv, dataDir),
     mail: {
-      smtpUrl: smtpUrl(env),
+      smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
       from: mailAddress(env, 'MAIL_FROM', 'ne-pas-repondre@cordee.localhost'),
       dir: path.join(dataDir, 'mail'),
     },
