@@ -3,6 +3,8 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_search.js';
 import * as m0003 from './0003_accounts.js';
 import * as m0004 from './0004_company_space.js';
+import * as m0005 from './0005_billing.js';
+import * as m0006 from './0006_candidates.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0002_search': m0002,
   '0003_accounts': m0003,
   '0004_company_space': m0004,
+  '0005_billing': m0005,
+  '0006_candidates': m0006,
 };

@@ -14,12 +14,24 @@ import searchPlugin from './features/search/plugin.js';
 import searchRoutes from './features/search/routes.js';
 import seoRoutes from './features/seo/routes.js';
 import accountsRoutes from './features/accounts/routes.js';
+import applicationsRoutes from './features/applications/routes.js';
+import candidatesRoutes from './features/candidates/routes.js';
+import alertsPlugin from './features/alerts/plugin.js';
+import alertsRoutes from './features/alerts/routes.js';
+import filesPlugin from './files/plugin.js';
 import devMailboxRoutes from './features/dev-mailbox/routes.js';
+import billingRoutes from './features/billing/routes.js';
 import authPlugin from './plugins/auth.js';
 import csrfPlugin from './plugins/csrf.js';
 import formsPlugin from './plugins/forms.js';
 import mailPlugin from './plugins/mail.js';
 import rateLimitPlugin from './plugins/rate-limit.js';
+import swaggerPlugin from './plugins/swagger.js';
+import offersApiRoutes from './features/offers/api-routes.js';
+import offersManageRoutes from './features/offers/manage-routes.js';
+import companiesApiRoutes from './features/companies/api-routes.js';
+import companySpaceRoutes from './features/companies/space-routes.js';
+import adminRoutes from './features/admin/routes.js';
 import { loadTenantRegistry, type TenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
@@ -82,11 +94,24 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
   await app.register(formsPlugin);
   await app.register(rateLimitPlugin);
   await app.register(mailPlugin);
+  // Before the routes it documents: @fastify/swagger collects them as they are added (OpenAPI at /api/docs).
+  await app.register(swaggerPlugin);
   await app.register(offersRoutes);
   await app.register(companiesRoutes);
+  await app.register(offersApiRoutes);
+  await app.register(offersManageRoutes);
+  await app.register(companiesApiRoutes);
+  await app.register(companySpaceRoutes);
+  await app.register(adminRoutes);
   await app.register(searchRoutes);
   await app.register(seoRoutes);
   await app.register(accountsRoutes);
+  await app.register(billingRoutes);
+  await app.register(filesPlugin);
+  await app.register(applicationsRoutes);
+  await app.register(candidatesRoutes);
+  await app.register(alertsPlugin);
+  await app.register(alertsRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

@@ -49,7 +49,19 @@ export interface Config {
   };
   /** The in-process background worker (server/jobs/), started by main.ts. */
   worker: { enabled: boolean; pollIntervalMs: number };
+  /** Membership payments: Stripe when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, else manual. */
+  billing: BillingConfig;
 }
+
+export type BillingConfig =
+  | { provider: 'manual' }
+  | {
+      provider: 'stripe';
+      secretKey: string;
+      webhookSecret: string;
+      /** STRIPE_API_BASE (tests, stripe-mock): where the SDK sends its requests instead of api.stripe.com. */
+      api?: { protocol: 'http' | 'https'; host: string; port: number };
+    };
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -163,6 +175,23 @@ function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
   return { engine, meilisearch: { host, apiKey, index, timeoutMs: integer(env, 'MEILI_TIMEOUT_MS', 2_000, 100, 60_000) } };
 }
 
+/** Both Stripe keys or neither: half a configuration would take payments that never activate anything. */
+function billingConfig(env: Env): BillingConfig {
+  const secretKey = env.STRIPE_SECRET_KEY || undefined;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || undefined;
+  if (!secretKey && !webhookSecret) return { provider: 'manual' };
+  if (!secretKey) throw new ConfigError('STRIPE_SECRET_KEY', 'est obligatoire quand STRIPE_WEBHOOK_SECRET est défini (les deux ou aucun)');
+  if (!webhookSecret) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'est obligatoire quand STRIPE_SECRET_KEY est défini (les deux ou aucun)');
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.test(secretKey)) throw new ConfigError('STRIPE_SECRET_KEY', 'doit commencer par sk_test_, sk_live_, rk_test_ ou rk_live_');
+  if (!/^whsec_[A-Za-z0-9+/=]+$/.test(webhookSecret)) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'doit commencer par whsec_');
+  const base = url(env, 'STRIPE_API_BASE', ['http', 'https']);
+  if (!base) return { provider: 'stripe', secretKey, webhookSecret };
+  const parsed = new URL(base);
+  const protocol = parsed.protocol === 'http:' ? 'http' : 'https';
+  const port = parsed.port ? Number(parsed.port) : protocol === 'http' ? 80 : 443;
+  return { provider: 'stripe', secretKey, webhookSecret, api: { protocol, host: parsed.hostname, port } };
+}
+
 /** Scripts (migrate, seed, tenant, reindex) sign no token or cookie, so they need neither secret, even in production. */
 export const NO_SECRETS: Config['secrets'] = { jwt: '', cookie: '' };
 
@@ -206,6 +235,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       enabled: oneOf(env, 'WORKER', ['on', 'off'] as const, 'on') === 'on',
       pollIntervalMs: integer(env, 'WORKER_POLL_MS', 1_000, 50, 60_000),
     },
+    billing: billingConfig(env),
   };
   if (config.database.appUrl && !config.database.url) {
     throw new ConfigError('DATABASE_APP_URL', 'exige DATABASE_URL (le rôle privilégié qui applique les migrations)');

@@ -26,6 +26,17 @@ export interface Database {
   job_schedules: JobSchedulesTable;
   company_invitations: CompanyInvitationsTable;
   admin_audit_log: AdminAuditLogTable;
+  billing_events: BillingEventsTable;
+  membership_payments: MembershipPaymentsTable;
+  receipt_counters: ReceiptCountersTable;
+  membership_reminders: MembershipRemindersTable;
+  stored_files: StoredFilesTable;
+  applications: ApplicationsTable;
+  application_notes: ApplicationNotesTable;
+  candidate_profiles: CandidateProfilesTable;
+  saved_offers: SavedOffersTable;
+  alerts: AlertsTable;
+  alert_sends: AlertSendsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -180,6 +191,11 @@ export interface MembershipsTable {
   period_end: DateOnly;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Billing (migration 0005): Stripe ids, the Stripe time of the last state applied, an admin's tier override. */
+  stripe_customer_id: string | null;
+  stripe_subscription_id: string | null;
+  stripe_state_at: NullableTimestamp;
+  tier_override_reason: string | null;
 }
 
 export const CONTRACTS = ['cdi', 'cdd', 'seasonal', 'interim', 'apprenticeship', 'internship', 'shared_time'] as const;
@@ -307,9 +323,159 @@ export interface AdminAuditLogTable {
   created_at: Generated<Date>;
 }
 
+/** Stripe events already processed (migration 0005), unique per tenant. */
+export interface BillingEventsTable {
+  tenant_id: string;
+  event_id: string;
+  type: string;
+  stripe_created_at: ColumnType<Date, Date | string, never>;
+  received_at: Generated<Date>;
+}
+
+export const PAYMENT_METHODS = ['bank_transfer', 'administrative_mandate', 'stripe'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** A membership payment and its receipt (migration 0005): insert-only for the app. */
+export interface MembershipPaymentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  membership_id: string;
+  company_id: string;
+  method: PaymentMethod;
+  reference: string;
+  paid_on: ColumnType<string, string, never>;
+  amount_cents: number;
+  currency: Generated<string>;
+  tier_code: string;
+  period_start: ColumnType<string, string, never>;
+  period_end: ColumnType<string, string, never>;
+  receipt_year: number;
+  receipt_seq: number;
+  receipt_number: string;
+  recorded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Last receipt number per tenant and year (migration 0005). */
+export interface ReceiptCountersTable {
+  tenant_id: string;
+  year: number;
+  last_seq: Generated<number>;
+}
+
+export const REMINDER_KINDS = ['before_30', 'before_7', 'payment_failed'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** Reminders already sent (migration 0005): one per membership, kind and period end. */
+export interface MembershipRemindersTable {
+  id: Generated<string>;
+  tenant_id: string;
+  membership_id: string;
+  kind: ReminderKind;
+  period_end: ColumnType<string, string, never>;
+  sent_at: Generated<Date>;
+}
+
 export type Offer = Selectable<OffersTable>;
 export type NewOffer = Insertable<OffersTable>;
 export type OfferUpdate = Updateable<OffersTable>;
 export type Company = Selectable<CompaniesTable>;
 export type NewCompany = Insertable<CompaniesTable>;
 export type Commune = Selectable<CommunesTable>;
+
+/** Bytes of the PostgreSQL FileStore adapter (migration 0006): CVs. */
+export interface StoredFilesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_at: Generated<Date>;
+}
+
+export const APPLICATION_STATUSES = ['new', 'viewed', 'shortlisted', 'interview', 'hired', 'rejected'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/** An application to an offer (migration 0006); anonymised (not deleted) when the candidate leaves. */
+export interface ApplicationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  company_id: string;
+  user_id: string | null;
+  full_name: string;
+  email: string;
+  phone: string | null;
+  message: string | null;
+  cv_file_id: string | null;
+  cv_file_name: string | null;
+  status: Generated<ApplicationStatus>;
+  status_changed_at: Generated<Date>;
+  hired_at: NullableTimestamp;
+  consent_at: ColumnType<Date, Date | string, Date | string>;
+  anonymised_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+/** The employer's private notes on an application (migration 0006). */
+export interface ApplicationNotesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  application_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+/** A candidate's profile and saved CV (migration 0006); last_activity_at drives the retention job. */
+export interface CandidateProfilesTable {
+  user_id: string;
+  tenant_id: string;
+  phone: string | null;
+  headline: string | null;
+  cv_file_id: string | null;
+  cv_file_name: string | null;
+  last_activity_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Offers a signed-in candidate bookmarked (migration 0006). */
+export interface SavedOffersTable {
+  tenant_id: string;
+  user_id: string;
+  offer_id: string;
+  created_at: Generated<Date>;
+}
+
+export const ALERT_FREQUENCIES = ['daily', 'weekly'] as const;
+export type AlertFrequency = (typeof ALERT_FREQUENCIES)[number];
+
+/** A saved search e-mailed as a digest (migration 0006); `search` holds the query (alerts/search.ts). */
+export interface AlertsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string | null;
+  email: string;
+  label: string;
+  search: ColumnType<unknown, string, string>;
+  frequency: AlertFrequency;
+  confirmed_at: NullableTimestamp;
+  unsubscribed_at: NullableTimestamp;
+  last_window_end: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** One digest window of an alert (migration 0006): recorded before sending, marked sent after. */
+export interface AlertSendsTable {
+  tenant_id: string;
+  alert_id: string;
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  window_end: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<'pending' | 'sent'>;
+  offer_count: number | null;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { defineBillingJobs } from './membership-reminders.js';
+import { defineCandidateJobs } from './candidate-jobs.js';
+import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
 import { Worker } from './worker.js';
 
@@ -9,5 +12,8 @@ import { Worker } from './worker.js';
 export function createWorker(app: FastifyInstance): Worker {
   const worker = new Worker(app.db, { pollIntervalMs: app.config.worker.pollIntervalMs, log: app.log.child({ component: 'worker' }) });
   defineSearchJobs(worker, app.offerSearch, app.tenants);
+  defineOfferJobs(worker, app.db, app.tenants);
+  // defineBillingJobs(worker, app.db, app.tenants, app.mail);
+  defineCandidateJobs(worker, app);
   return worker;
 }

@@ -11,6 +11,7 @@ export interface MailRequest {
   /** emails/<template>.html.hbs and emails/<template>.text.hbs; subject from strings `email.<template>.subject`. */
   template: string;
   data: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -40,7 +41,12 @@ export class MailService {
     this.pending.add(delivery);
   }
 
-  render({ tenant, origin, to, template, data }: MailRequest) {
+  /** Renders and hands over now, resolving once the Mailer accepted it (jobs that must know it went out). */
+  async deliver(request: MailRequest): Promise<void> {
+    await this.mailer.send(this.render(request));
+  }
+
+  render({ tenant, origin, to, template, data, headers }: MailRequest) {
     const theme = this.themeOf(tenant);
     const context = {
       ...data,
@@ -55,6 +61,7 @@ export class MailService {
       replyTo: tenant.config.contact.email,
       to,
       subject,
+      headers,
       html: theme.render(`emails/${template}.html`, { ...context, subject }, 'emails/layout.html'),
       text: theme.render(`emails/${template}.text`, { ...context, subject }, 'emails/layout.text'),
     };

@@ -12,6 +12,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers (List-Unsubscribe…); never user input. */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {

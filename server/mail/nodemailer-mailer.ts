@@ -49,6 +49,6 @@ function toNodemailer(message: MailMessage): nodemailer.SendMailOptions {
     subject: message.subject,
     text: message.text,
     html: message.html,
-    headers: { 'X-Cordee-Tenant': message.tenantId, 'Auto-Submitted': 'auto-generated' },
+    headers: { ...message.headers, 'X-Cordee-Tenant': message.tenantId, 'Auto-Submitted': 'auto-generated' },
   };
 }

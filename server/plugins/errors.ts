@@ -46,7 +46,9 @@ export default fp(
       const theme = app.theme(request.tenant);
       const hintKey = `errorPage.hint.${status}`;
       const hint = theme.strings[hintKey] ?? theme.t('errorPage.hint.default');
-      return reply.code(status).page('pages/error', { meta: { title: body.message, noindex: true }, status, hint, error: body });
+      // A refused publication says where to pay (billing's "Adhésion" page).
+      const action = body.code === 'MEMBERSHIP_REQUIRED' ? { href: '/compte/entreprise/adhesion', label: theme.t('billing.refusal.link') } : undefined;
+      return reply.code(status).page('pages/error', { meta: { title: body.message, noindex: true }, status, hint, error: body, action });
     }
 
     function message(request: FastifyRequest, code: string, fallback: string): string {

@@ -6,6 +6,7 @@ import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { csrfUserInfo } from './csrf.js';
+import type { Tenant } from '../tenancy/registry.js';
 import type { Theme } from '../tenancy/theme.js';
 
 /**
@@ -19,14 +20,18 @@ export interface FormField {
   name: string;
   /** Strings key of the label. */
   label: string;
-  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea';
+  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea' | 'select' | 'date' | 'url';
   /** Strings key of a hint shown under the label. */
   hint?: string;
   required?: boolean;
   autocomplete?: string;
   maxlength?: number;
-  /** Radio choices; labels are strings keys. */
+  /** Radio and select choices; labels are strings keys. */
   options?: { value: string; label: string }[];
+  /** Choices that depend on the tenant (its sectors…), used instead of `options`. */
+  optionsFor?: (tenant: Tenant) => { value: string; label: string }[];
+  /** `inputmode` of a text input (numeric, decimal…) for mobile keyboards. */
+  inputmode?: 'numeric' | 'decimal';
 }
 
 export interface FormPage {
@@ -149,7 +154,8 @@ export default fp(
           error,
           errorId,
           describedBy: [hintId, errorId].filter(Boolean).join(' ') || undefined,
-          options: field.options?.map((option, i) => ({
+          optionsFor: undefined,
+          options: (field.optionsFor?.(request.tenant) ?? field.options)?.map((option, i) => ({
             value: option.value,
             label: theme.t(option.label),
             id: `${id}-${i + 1}`,

@@ -5,7 +5,8 @@ import { notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import { presentSummary } from '../offers/presenter.js';
 import { listPublished } from '../offers/repository.js';
-import { findBySlug } from './repository.js';
+import { sanitizeDescription } from '../offers/sanitize.js';
+import { findById, findBySlug } from './repository.js';
 
 const OFFERS_ON_COMPANY_PAGE = 50;
 
@@ -15,6 +16,29 @@ export async function companyPage(db: Kysely<Database>, tenant: Tenant, slug: st
     const company = await findBySlug(t, slug);
     if (!company) throw notFound();
     const { rows, total } = await listPublished(t, { companyId: company.id }, { limit: OFFERS_ON_COMPANY_PAGE, offset: 0 });
-    return { company, total, offers: rows.map((row) => presentSummary(tenant.config, row)) };
+    const descriptionHtml = company.description ? sanitizeDescription(company.description) : null;
+    return { company: { ...company, descriptionHtml }, total, offers: rows.map((row) => presentSummary(tenant.config, row)) };
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A company's public profile (API). The description is sanitised again on the way out. */
+export async function companyProfile(db: Kysely<Database>, tenant: Tenant, id: string, origin: string) {
+  if (!UUID.test(id)) throw notFound();
+  const company = await withTenant(db, tenant.id, (t) => findById(t, id));
+  if (!company) throw notFound();
+  return {
+    id: company.id,
+    name: company.name,
+    slug: company.slug,
+    siret: company.siret,
+    naf_code: company.naf_code,
+    naf_label: company.naf_label,
+    headcount: company.headcount,
+    commune: { insee: company.commune_insee, name: company.commune_name },
+    website: company.website,
+    description_html: company.description ? sanitizeDescription(company.description) : null,
+    url: `${origin}/entreprises/${company.slug}`,
+  };
 }

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { TenantDb } from '../../db/tenant-db.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { companyStanding } from '../billing/standing.js';
 
 /** Today's date (YYYY-MM-DD) on the tenant's clock: a membership paid "until 31 May" covers all of that day in Paris. */
 export function tenantToday(tenant: Tenant, now: Date = new Date()): string {
@@ -22,30 +22,6 @@ export function membershipRequired(tenant: Tenant): boolean {
  */
 export async function canPublish(t: TenantDb, tenant: Tenant, companyId: string, now: Date = new Date()): Promise<boolean> {
   if (!membershipRequired(tenant)) return true;
-  const membership = tenant.config.membership;
-  const graceDays = membership.mode === 'tiers' ? membership.graceDays : 0;
-  const today = tenantToday(tenant, now);
-  const row = await t.trx
-    .selectFrom('memberships')
-    .select('id')
-    .where('tenant_id', '=', t.tenantId)
-    .where('company_id', '=', companyId)
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('status', '=', 'active'),
-          eb.or([eb('period_start', 'is', null), eb('period_start', '<=', today)]),
-          eb.or([eb('period_end', 'is', null), eb('period_end', '>=', today)]),
-        ]),
-        eb.and([
-          eb('status', '=', 'past_due'),
-          eb.or([eb('period_start', 'is', null), eb('period_start', '<=', today)]),
-          eb('period_end', 'is not', null),
-          sql<boolean>`period_end + ${graceDays}::int >= ${today}::date`,
-        ]),
-      ]),
-    )
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  // The membership rules (lifecycle, grace period) belong to billing: one definition of good standing.
+  return (await companyStanding(t, tenant, companyId, now)).ok;
 }

@@ -25,6 +25,9 @@ export interface SearchQuery {
   filters: Partial<Record<FacetName, string>>;
   rome?: string;
   publishedWithinDays?: number;
+  /** Alerts: only offers published in [publishedAfter, publishedBefore) (the digest's send window). */
+  publishedAfter?: Date;
+  publishedBefore?: Date;
   /** With radiusKm: only offers within it. Without: distances are still given and sortable. */
   near?: GeoPoint & { radiusKm?: number };
   sort: SortOrder;

@@ -13,6 +13,8 @@ export interface PgSearchInput {
   filters: Partial<Record<FacetName, string>>;
   rome?: string;
   publishedWithinDays?: number;
+  publishedAfter?: Date;
+  publishedBefore?: Date;
   near?: GeoPoint & { radiusKm?: number };
   sort: SortOrder;
   limit: number;
@@ -69,6 +71,8 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
   if (input.tsquery) conditions.push(sql`o.search_vector @@ q.query`);
   if (input.rome) conditions.push(sql`o.rome_code = ${input.rome}`);
   if (input.publishedWithinDays) conditions.push(sql`o.published_at >= now() - make_interval(days => ${input.publishedWithinDays})`);
+  if (input.publishedAfter) conditions.push(sql`o.published_at >= ${input.publishedAfter}`);
+  if (input.publishedBefore) conditions.push(sql`o.published_at < ${input.publishedBefore}`);
   // Great-circle distance in metres (haversine on plain float8 arithmetic: much cheaper per row than
   // earthdistance's ll_to_earth, which matters when a large radius holds thousands of offers).
   const near = input.near;

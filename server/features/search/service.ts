@@ -357,5 +357,7 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
       next: page < pageCount ? searchPageUrl(canonical, page + 1) : null,
     },
     shareUrl: searchPageUrl(canonical, page),
+    // The same filters, saved as an e-mail alert (features/alerts).
+    alertUrl: searchPageUrl({ ...canonical, tri: undefined, publiee: undefined }).replace(/^\/offres/, '/alertes/nouvelle'),
   };
 }

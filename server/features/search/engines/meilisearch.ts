@@ -113,6 +113,8 @@ export function buildFilter(query: SearchQuery, now: Date, without?: FacetName):
   }
   if (query.rome) filter.push(`rome = ${filterString(query.rome)}`);
   if (query.publishedWithinDays) filter.push(`publishedAt >= ${seconds(now) - Math.round(query.publishedWithinDays) * 86_400}`);
+  if (query.publishedAfter) filter.push(`publishedAt >= ${seconds(query.publishedAfter)}`);
+  if (query.publishedBefore) filter.push(`publishedAt < ${seconds(query.publishedBefore)}`);
   if (query.near?.radiusKm) {
     filter.push(`_geoRadius(${finite(query.near.lat, 'lat')}, ${finite(query.near.lon, 'lon')}, ${finite(Math.round(query.near.radiusKm * 1000), 'radius')})`);
   }

@@ -56,6 +56,8 @@ export class PostgresSearchEngine implements SearchEngine {
         filters: query.filters,
         rome: query.rome,
         publishedWithinDays: query.publishedWithinDays,
+        publishedAfter: query.publishedAfter,
+        publishedBefore: query.publishedBefore,
         near: query.near,
         sort: query.sort,
         limit: query.perPage,

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import type { ApplicationStatus } from '../../db/database.js';
+import type { TenantDb } from '../../db/tenant-db.js';
+
+/** The offer an application goes to: live (published, not expired) offers of this tenant only. */
+export async function findOpenOffer(t: TenantDb, offerId: string) {
+  return t.trx
+    .selectFrom('offers')
+    .innerJoin('companies', (j) => j.onRef('companies.id', '=', 'offers.company_id').onRef('companies.tenant_id', '=', 'offers.tenant_id'))
+    .where('offers.tenant_id', '=', t.tenantId)
+    .where('offers.id', '=', offerId)
+    .where('offers.status', '=', 'published')
+    .where((eb) => eb.or([eb('offers.expires_at', 'is', null), eb('offers.expires_at', '>', sql<Date>`now()`)]))
+    .select([
+      'offers.id',
+      'offers.title',
+      'offers.company_id',
+      'offers.apply_method',
+      'offers.apply_url',
+      'offers.apply_email',
+      'offers.place_name',
+      'companies.name as company_name',
+    ])
+    .executeTakeFirst();
+}
+export type OpenOfferRow = NonNullable<Awaited<ReturnType<typeof findOpenOffer>>>;
+
+export async function hasLiveApplication(t: TenantDb, offerId: string, email: string): Promise<boolean> {
+  const row = await t.trx
+    .selectFrom('applications')
+    .select('id')
+    .where('tenant_id', '=', t.tenantId)
+    .where('offer_id', '=', offerId)
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .where('anonymised_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface NewApplication {
+  offerId: string;
+  companyId: string;
+  userId: string | null;
+  fullName: string;
+  email: string;
+  phone: string | null;
+  message: string | null;
+  cvFileId: string;
+  cvFileName: string;
+}
+
+/** Inserts the application; undefined when the (offer, e-mail) pair already has one (unique index). */
+export async function insertApplication(t: TenantDb, a: NewApplication) {
+  return t.trx
+    .insertInto('applications')
+    .values({
+      tenant_id: t.tenantId,
+      offer_id: a.offerId,
+      company_id: a.companyId,
+      user_id: a.userId,
+      full_name: a.fullName,
+      email: a.email,
+      phone: a.phone,
+      message: a.message,
+      cv_file_id: a.cvFileId,
+      cv_file_name: a.cvFileName,
+      consent_at: new Date(),
+    })
+    .onConflict((oc) => oc.expression(sql`tenant_id, offer_id, lower(email)`).where('anonymised_at', 'is', null).doNothing())
+    .returning(['id', 'created_at'])
+    .executeTakeFirst();
+}
+
+const applicationColumns = [
+  'applications.id',
+  'applications.offer_id',
+  'applications.company_id',
+  'applications.user_id',
+  'applications.full_name',
+  'applications.email',
+  'applications.phone',
+  'applications.message',
+  'applications.cv_file_id',
+  'applications.cv_file_name',
+  'applications.status',
+  'applications.status_changed_at',
+  'applications.hired_at',
+  'applications.anonymised_at',
+  'applications.created_at',
+  'offers.title as offer_title',
+  'companies.name as company_name',
+] as const;
+
+function withOffer(t: TenantDb) {
+  return t.trx
+    .selectFrom('applications')
+    .innerJoin('offers', (j) => j.onRef('offers.id', '=', 'applications.offer_id').onRef('offers.tenant_id', '=', 'applications.tenant_id'))
+    .innerJoin('companies', (j) => j.onRef('companies.id', '=', 'applications.company_id').onRef('companies.tenant_id', '=', 'applications.tenant_id'))
+    .where('applications.tenant_id', '=', t.tenantId);
+}
+
+export async function findApplication(t: TenantDb, id: string) {
+  return withOffer(t).where('applications.id', '=', id).select(applicationColumns).executeTakeFirst();
+}
+export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+
+export async function lockApplication(t: TenantDb, id: string) {
+  return t.trx
+    .selectFrom('applications')
+    .select(['id', 'status', 'company_id'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function applicationsOfOffer(t: TenantDb, offerId: string) {
+  return withOffer(t).where('applications.offer_id', '=', offerId).select(applicationColumns).orderBy('applications.created_at', 'desc').execute();
+}
+
+export async function applicationsOfUser(t: TenantDb, userId: string) {
+  return withOffer(t).where('applications.user_id', '=', userId).select(applicationColumns).orderBy('applications.created_at', 'desc').execute();
+}
+
+export async function setStatus(t: TenantDb, id: string, status: ApplicationStatus) {
+  await t.trx
+    .updateTable('applications')
+    .set({ status, status_changed_at: sql`now()`, ...(status === 'hired' ? { hired_at: sql`now()` } : {}) })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertNote(t: TenantDb, applicationId: string, authorId: string, body: string) {
+  await t.trx.insertInto('application_notes').values({ tenant_id: t.tenantId, application_id: applicationId, author_user_id: authorId, body }).execute();
+}
+
+export async function notesOf(t: TenantDb, applicationId: string) {
+  return t.trx
+    .selectFrom('application_notes')
+    .leftJoin('users', (j) => j.onRef('users.id', '=', 'application_notes.author_user_id').onRef('users.tenant_id', '=', 'application_notes.tenant_id'))
+    .where('application_notes.tenant_id', '=', t.tenantId)
+    .where('application_notes.application_id', '=', applicationId)
+    .select(['application_notes.id', 'application_notes.body', 'application_notes.created_at', 'users.display_name as author'])
+    .orderBy('application_notes.created_at')
+    .execute();
+}
+
+/** The offer (any status) and its company, for the pipeline page. */
+export async function offerOfCompany(t: TenantDb, offerId: string) {
+  return t.trx
+    .selectFrom('offers')
+    .select(['id', 'title', 'company_id', 'status'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', offerId)
+    .executeTakeFirst();
+}
+
+/** Counts per status of a company's offers (the employer's offer list). */
+export async function countsByOffer(t: TenantDb, companyId: string) {
+  return t.trx
+    .selectFrom('applications')
+    .where('tenant_id', '=', t.tenantId)
+    .where('company_id', '=', companyId)
+    .select(['offer_id', (eb) => eb.fn.countAll<number>().as('total'), (eb) => eb.fn.countAll<number>().filterWhere('status', '=', 'new').as('unread')])
+    .groupBy('offer_id')
+    .execute();
+}

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { NewOffer, OfferStatus, OfferUpdate } from '../../db/database.js';
+import type { TenantDb } from '../../db/tenant-db.js';
+
+// Offers as their company and the tenant admin see them: every status.
+
+/** One offer of this tenant with its company's name and slug, whatever its status. */
+export async function findOffer(t: TenantDb, id: string) {
+  return t.trx
+    .selectFrom('offers')
+    .innerJoin('companies', (join) => join.onRef('companies.id', '=', 'offers.company_id').onRef('companies.tenant_id', '=', 'offers.tenant_id'))
+    .leftJoin('rome_codes', 'rome_codes.code', 'offers.rome_code')
+    .where('offers.tenant_id', '=', t.tenantId)
+    .where('offers.id', '=', id)
+    .selectAll('offers')
+    .select(['companies.name as company_name', 'companies.slug as company_slug', 'companies.website as company_website', 'rome_codes.label as rome_label'])
+    .executeTakeFirst();
+}
+
+export type ManagedOfferRow = NonNullable<Awaited<ReturnType<typeof findOffer>>>;
+
+/** Locks the offer's row for a status change (two clicks on "publish" make one transition). */
+export async function lockOffer(t: TenantDb, id: string) {
+  return t.trx
+    .selectFrom('offers')
+    .select(['id', 'status', 'company_id', 'expires_at', 'published_at', 'title'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function listCompanyOffers(t: TenantDb, companyId: string, page: { limit: number; offset: number } = { limit: 200, offset: 0 }) {
+  return t.trx
+    .selectFrom('offers')
+    .where('tenant_id', '=', t.tenantId)
+    .where('company_id', '=', companyId)
+    .select(['id', 'title', 'status', 'contract', 'place_name', 'published_at', 'expires_at', 'created_at', 'updated_at'])
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function listPendingReview(t: TenantDb) {
+  return t.trx
+    .selectFrom('offers')
+    .innerJoin('companies', 'companies.id', 'offers.company_id')
+    .where('offers.tenant_id', '=', t.tenantId)
+    .where('offers.status', '=', 'pending_review')
+    .select(['offers.id', 'offers.title', 'offers.contract', 'offers.place_name', 'offers.updated_at', 'companies.name as company_name'])
+    .orderBy('offers.updated_at')
+    .orderBy('offers.id')
+    .execute();
+}
+
+export async function insertOffer(t: TenantDb, values: Omit<NewOffer, 'tenant_id'>) {
+  return t.trx.insertInto('offers').values({ ...values, tenant_id: t.tenantId }).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateOffer(t: TenantDb, id: string, values: OfferUpdate) {
+  await t.trx
+    .updateTable('offers')
+    .set({ ...values, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteOffer(t: TenantDb, id: string) {
+  await t.trx.deleteFrom('offers').where('tenant_id', '=', t.tenantId).where('id', '=', id).execute();
+}
+
+export async function romeExists(t: TenantDb, code: string): Promise<boolean> {
+  return (await t.trx.selectFrom('rome_codes').select('code').where('code', '=', code).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The expiry (lifecycle action `expire`): published offers whose expires_at has passed become
+ * `expired`, all in one statement. State-based: whatever was missed while no worker ran is caught
+ * up by the next run.
+ */
+export async function expireDue(t: TenantDb, from: readonly OfferStatus[], to: OfferStatus, now: Date): Promise<string[]> {
+  const rows = await t.trx
+    .updateTable('offers')
+    .set({ status: to, updated_at: sql<Date>`now()` })
+    .where('tenant_id', '=', t.tenantId)
+    .where('status', 'in', from)
+    .where('expires_at', '<=', now)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

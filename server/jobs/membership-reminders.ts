@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { runMembershipCalendar } from '../features/billing/reminders.js';
+import { billingGrid } from '../features/billing/standing.js';
+import type { MailService } from '../mail/mail-service.js';
+import type { TenantRegistry } from '../tenancy/registry.js';
+import type { Worker } from './worker.js';
+
+export const MEMBERSHIP_CALENDAR = 'billing.membership-calendar';
+
+export interface BillingJobOptions {
+  everyMs?: number;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+/**
+ * Every hour (once across all nodes): memberships past their end become past due, then expired after
+ * the grace period, and owners are reminded 30 and 7 days before the end. State-based and recorded
+ * (membership_reminders), so missed or repeated runs neither lose nor double a reminder.
+ */
+export function defineBillingJobs(worker: Worker, db: Kysely<Database>, tenants: TenantRegistry, mail: MailService, options: BillingJobOptions = {}): void {
+  const now = options.now ?? (() => new Date());
+  worker.define({
+    name: MEMBERSHIP_CALENDAR,
+    maxAttempts: 1,
+    async handler(_payload, { log }) {
+      for (const tenant of tenants.tenants) {
+        if (!billingGrid(tenant)) continue;
+        // Links in reminders point at the tenant's first declared host name.
+        const origin = `https://${tenant.config.hostnames[0]}`;
+        const report = await runMembershipCalendar(db, tenant, mail, origin, now());
+        if (report.pastDue + report.expired + report.reminders > 0) log.info({ tenant: tenant.id, ...report }, 'membership calendar');
+      }
+    },
+  });
+  worker.every(MEMBERSHIP_CALENDAR, options.everyMs ?? 60 * 60_000);
+}
