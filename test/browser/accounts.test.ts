@@ -1,51 +1,14 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../helpers/app.js';
-import { describeViolations, launchChromium, missingChromiumError, seriousA11yViolations, skipBrowserTests, watchPage } from '../helpers/browser.js';
-import { freePort } from '../helpers/net.js';
+import { describe, expect, it } from 'vitest';
+import { DIJON, MONTAGNE } from '../helpers/app.js';
+import { failWithoutChromium, skipBrowserTests, useBrowserApp } from '../helpers/browser.js';
 
-if (missingChromiumError) {
-  it('Chromium is installed for the browser tests', () => {
-    throw new Error(missingChromiumError);
-  });
-}
+failWithoutChromium();
 
 // The real app listening on 127.0.0.1; Chromium resolves *.localhost to the loopback by itself.
-describe.skipIf(skipBrowserTests)('accounts in Chromium', () => {
-  let t: TestApp | undefined;
-  let browser: Browser | undefined;
-  let port: number;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    t = await createTestApp();
-    port = await freePort();
-    await t.app.listen({ host: '127.0.0.1', port });
-  });
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const originOf = (host: string) => `http://${host}:${port}`;
-
-  async function openPage(host: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    return { page, problems: watchPage(page, originOf(host)) };
-  }
-
-  async function expectAccessible(page: Page) {
-    const violations = await seriousA11yViolations(page);
-    expect(violations, `axe on ${page.url()}:\n${describeViolations(violations)}`).toEqual([]);
-  }
+// Whole user journeys in a real browser: slow on a loaded 2-core machine.
+describe.skipIf(skipBrowserTests)('accounts in Chromium', { timeout: 90_000 }, () => {
+  const session = useBrowserApp();
+  const { originOf, openPage, expectAccessible } = session;
 
   it('signs up, opens the development mailbox, follows the verification link, logs in and sees the account page', async () => {
     const { page, problems } = await openPage(MONTAGNE);
@@ -63,7 +26,7 @@ describe.skipIf(skipBrowserTests)('accounts in Chromium', () => {
     await page.waitForURL(`${origin}/compte/inscription/envoye`);
     expect(await page.locator('main h1').textContent()).toBe('Consultez votre messagerie');
 
-    await t!.app.mail.idle();
+    await session.app.app.mail.idle();
     await page.goto(`${origin}/_dev/mail`);
     await expectAccessible(page);
     await page.getByRole('link', { name: 'Confirmez votre adresse e-mail – Emploi Montagne' }).first().click();

@@ -1,16 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../helpers/app.js';
-import {
-  describeViolations,
-  horizontalOverflow,
-  launchChromium,
-  missingChromiumError,
-  seriousA11yViolations,
-  skipBrowserTests,
-  watchPage,
-} from '../helpers/browser.js';
-import { freePort } from '../helpers/net.js';
+import { describe, expect, it } from 'vitest';
+import { DIJON, MONTAGNE } from '../helpers/app.js';
+import { failWithoutChromium, horizontalOverflow, skipBrowserTests, useBrowserApp } from '../helpers/browser.js';
 
 const TENANTS = [
   { host: MONTAGNE, name: 'Emploi Montagne', primary: '#0b4f6c' },
@@ -19,49 +9,13 @@ const TENANTS = [
 
 const OFFER_PATH = /^\/offres\/[0-9a-f-]{36}$/;
 
-if (missingChromiumError) {
-  it('Chromium is installed for the browser tests', () => {
-    throw new Error(missingChromiumError);
-  });
-}
+failWithoutChromium();
 
 // The real app listening on 127.0.0.1; Chromium resolves *.localhost to the loopback by itself.
-describe.skipIf(skipBrowserTests)('public pages in Chromium', () => {
-  let t: TestApp | undefined;
-  let browser: Browser | undefined;
-  let port: number;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    t = await createTestApp();
-    port = await freePort();
-    await t.app.listen({ host: '127.0.0.1', port });
-  });
-
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const originOf = (host: string) => `http://${host}:${port}`;
-
-  /** A fresh context (no shared cookies or cache) and a page whose problems are recorded. */
-  async function openPage(host: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser!.newContext({ viewport, locale: 'fr-FR' });
-    contexts.push(context);
-    const page = await context.newPage();
-    return { page, problems: watchPage(page, originOf(host)) };
-  }
-
-  async function expectNoSeriousA11yViolations(page: Page) {
-    const violations = await seriousA11yViolations(page);
-    expect(violations, `axe: serious/critical violations on ${page.url()}:\n${describeViolations(violations)}`).toEqual([]);
-  }
+// Whole user journeys in a real browser: slow on a loaded 2-core machine.
+describe.skipIf(skipBrowserTests)('public pages in Chromium', { timeout: 90_000 }, () => {
+  const session = useBrowserApp();
+  const { originOf, openPage, expectAccessible } = session;
 
   describe.each(TENANTS)('$host', ({ host, name, primary }) => {
     it('home: tenant brand and name, latest offers listed, no console/network errors, no serious a11y violations', async () => {
@@ -76,7 +30,7 @@ describe.skipIf(skipBrowserTests)('public pages in Chromium', () => {
       for (const href of await offers.evaluateAll((links) => links.map((link) => link.getAttribute('href')))) {
         expect(href).toMatch(OFFER_PATH);
       }
-      await expectNoSeriousA11yViolations(page);
+      await expectAccessible(page);
       await page.waitForLoadState('networkidle');
       expect(problems, problems.join('\n')).toEqual([]);
     });
@@ -105,7 +59,7 @@ describe.skipIf(skipBrowserTests)('public pages in Chromium', () => {
       expect(jsonLd['@type']).toBe('JobPosting');
       expect(jsonLd.title).toBe(h1);
 
-      await expectNoSeriousA11yViolations(page);
+      await expectAccessible(page);
       await page.waitForLoadState('networkidle');
       expect(problems, problems.join('\n')).toEqual([]);
     });

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './app.js';
+import { freePort } from './net.js';
 
 /** The distribution's Chromium (Debian: `apt-get install -y chromium`); no Playwright browser download. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -116,4 +119,66 @@ export function horizontalOverflow(page: Page): Promise<Overflow> {
     }
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth, offenders };
   });
+}
+
+/** CI without Chromium: one failing test, so the run is red (see missingChromiumError). */
+export function failWithoutChromium(): void {
+  if (missingChromiumError) {
+    it('Chromium is installed for the browser tests', () => {
+      throw new Error(missingChromiumError);
+    });
+  }
+}
+
+export interface BrowserApp {
+  /** The app under test (available once the suite's beforeAll has run). */
+  readonly app: TestApp;
+  originOf(host: string): string;
+  /** A fresh context (no shared cookies or cache, closed after the test) and a page whose problems are recorded. */
+  openPage(host: string, viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }>;
+  expectAccessible(page: Page): Promise<void>;
+}
+
+/**
+ * Call inside a describe: one Chromium and one real app listening on 127.0.0.1 for the block
+ * (Chromium resolves *.localhost to the loopback by itself).
+ */
+export function useBrowserApp(): BrowserApp {
+  let testApp: TestApp | undefined;
+  let browser: Browser | undefined;
+  let port = 0;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    testApp = await createTestApp();
+    port = await freePort();
+    await testApp.app.listen({ host: '127.0.0.1', port });
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  const originOf = (host: string) => `http://${host}:${port}`;
+  return {
+    get app() {
+      if (!testApp) throw new Error('useBrowserApp: the app is not started yet');
+      return testApp;
+    },
+    originOf,
+    async openPage(host, viewport = { width: 1280, height: 800 }) {
+      const context = await browser!.newContext({ viewport, locale: 'fr-FR' });
+      contexts.push(context);
+      const page = await context.newPage();
+      return { page, problems: watchPage(page, originOf(host)) };
+    },
+    async expectAccessible(page) {
+      const violations = await seriousA11yViolations(page);
+      expect(violations, `axe: serious/critical violations on ${page.url()}:\n${describeViolations(violations)}`).toEqual([]);
+    },
+  };
 }
