@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.js';
-import { luhnValid } from '../../server/db/seed/random.js';
+import { luhnValid } from '../../server/features/companies/siret.js';
 import { seedDemo } from '../../server/db/seed/demo-seed.js';
 import { loadTenantRegistry } from '../../server/tenancy/registry.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

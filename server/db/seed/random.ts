@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { luhnValid } from '../../features/companies/siret.js';
 
 /**
  * Deterministic randomness for the demo data: the same seed gives the same companies and offers on
@@ -41,20 +42,6 @@ export function stableUuid(name: string): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Luhn checksum of a digit string (SIREN and SIRET are Luhn-valid, except La Poste's SIRETs). */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** Appends the digit that makes `prefix + digit` Luhn-valid. */
