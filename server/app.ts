@@ -18,6 +18,7 @@ import applicationsRoutes from './features/applications/routes.js';
 import candidatesRoutes from './features/candidates/routes.js';
 import alertsPlugin from './features/alerts/plugin.js';
 import alertsRoutes from './features/alerts/routes.js';
+import privacyRoutes from './features/privacy/routes.js';
 import filesPlugin from './files/plugin.js';
 import devMailboxRoutes from './features/dev-mailbox/routes.js';
 import billingRoutes from './features/billing/routes.js';
@@ -112,6 +113,7 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
   await app.register(candidatesRoutes);
   await app.register(alertsPlugin);
   await app.register(alertsRoutes);
+  await app.register(privacyRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

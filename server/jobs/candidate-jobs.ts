@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { dropStaleUnconfirmed, sendDigests } from '../features/alerts/service.js';
+import { applyRetention } from '../features/privacy/service.js';
 import type { Worker } from './worker.js';
 
 export const SEND_ALERT_DIGESTS = 'alerts.send-digests';
@@ -28,4 +29,20 @@ export function defineCandidateJobs(worker: Worker, app: FastifyInstance, everyM
     },
   });
   worker.every(SEND_ALERT_DIGESTS, everyMs);
+}
+
+export const APPLY_RETENTION = 'privacy.apply-retention';
+
+/** Once a day across all nodes: candidate data past the tenant's retention period is erased (features/privacy). */
+export function defineRetentionJob(worker: Worker, app: FastifyInstance, everyMs = 24 * 3600_000): void {
+  worker.define({
+    name: APPLY_RETENTION,
+    maxAttempts: 1,
+    leaseMs: 30 * 60_000,
+    async handler(_payload, { log }) {
+      const report = await applyRetention(app.db, app.tenants, app.files);
+      log.info({ retention: report }, 'retention applied');
+    },
+  });
+  worker.every(APPLY_RETENTION, everyMs);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { createBillingProvider } from '../features/billing/providers/index.js';
 import { defineBillingJobs } from './membership-reminders.js';
-import { defineCandidateJobs } from './candidate-jobs.js';
+import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
 import { Worker } from './worker.js';
@@ -13,7 +14,8 @@ export function createWorker(app: FastifyInstance): Worker {
   const worker = new Worker(app.db, { pollIntervalMs: app.config.worker.pollIntervalMs, log: app.log.child({ component: 'worker' }) });
   defineSearchJobs(worker, app.offerSearch, app.tenants);
   defineOfferJobs(worker, app.db, app.tenants);
-  // defineBillingJobs(worker, app.db, app.tenants, app.mail);
+  defineBillingJobs(worker, app.db, app.tenants, app.mail, { provider: createBillingProvider(app.config.billing) });
   defineCandidateJobs(worker, app);
+  defineRetentionJob(worker, app);
   return worker;
 }

@@ -83,9 +83,18 @@ export const TenantConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Personal data: candidate data is deleted after this many months without activity (default 24, CNIL). */
+    privacy: Type.Optional(
+      Type.Object({ retentionMonths: Type.Integer({ minimum: 1, maximum: 120 }) }, { additionalProperties: false }),
+    ),
   },
   { additionalProperties: false },
 );
+
+export const DEFAULT_RETENTION_MONTHS = 24;
+
+/** Months of inactivity after which a tenant's candidate data is deleted. */
+export const retentionMonths = (config: Pick<TenantConfig, 'privacy'>): number => config.privacy?.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
 
 export type TenantConfig = Static<typeof TenantConfigSchema>;
 export type MembershipTier = Static<typeof Tier>;

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
@@ -86,6 +87,29 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
     },
   );
 
+  // The same through the API (multipart; Bearer token optional): 201 with the application's id.
+  app.post(
+    '/api/v1/offers/:id/applications',
+    {
+      bodyLimit: MULTIPART_HARD_CAP,
+      schema: {
+        tags: ['applications'],
+        summary: 'Postuler à une offre',
+        description:
+          'multipart/form-data : full_name, email, phone, message, consent=oui et le fichier cv (PDF, DOCX ou ODT, 5 Mo au plus, type vérifié sur le contenu). ' +
+          '409 ALREADY_APPLIED si cette adresse a déjà postulé à l’offre. Limité par adresse IP et par e-mail.',
+        params: OfferIdParams,
+        body: ApplyBody,
+        response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+      },
+      preHandler: app.limit([applyPerIp, applyPerEmail]),
+    },
+    async (request, reply) => {
+      const result = await apply(context(request), request.user, request.params.id, request.body as ApplyInput);
+      return reply.code(201).send(result);
+    },
+  );
+
   app.get('/offres/:id/candidater/envoyee', { schema: { params: OfferIdParams } }, async (request, reply) => {
     const { offer } = await applyPage(request, request.params.id);
     return reply.page('pages/applications/sent', { meta: { title: t(request).t('apply.sent.title'), noindex: true }, offer });
@@ -136,10 +160,5 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
   app.post('/compte/candidatures/:id/notes', { onRequest: employer, schema: { params: ApplicationIdParams, body: NoteBody } }, async (request, reply) => {
     await addNote(context(request), request.user!, request.params.id, request.body.body.trim());
     return reply.redirect(`/compte/candidatures/${request.params.id}`, 303);
-  });
-
-  // Privacy notice of the tenant (a tenant overrides pages/privacy.hbs or its strings).
-  app.get('/confidentialite', async (request, reply) => {
-    return reply.page('pages/privacy', { meta: { title: t(request).t('privacy.title') } });
   });
 }

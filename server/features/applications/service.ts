@@ -122,7 +122,7 @@ export async function apply(ctx: ApplicationContext, user: AuthUser | null, offe
       origin: ctx.origin,
       to: member.email,
       template: 'application-received',
-      data: { displayName: member.display_name, offerTitle: offer.title, candidate: input.full_name, link: `${ctx.origin}/candidatures/${created.id}` },
+      data: { displayName: member.display_name, offerTitle: offer.title, candidate: input.full_name, link: `${ctx.origin}/compte/candidatures/${created.id}` },
     });
   }
   return { id: created.id };

@@ -54,6 +54,8 @@ export async function runMembershipCalendar(db: Kysely<Database>, tenant: Tenant
     }
   });
   for (const message of outbox) {
+    // Rendering is synchronous: yield between messages so a long batch never stalls requests.
+    await new Promise((resolve) => setImmediate(resolve));
     mail.send({ tenant, origin, to: message.to, template: 'membership-reminder', data: { company: message.company, periodEnd: message.periodEnd, automatic: message.automatic } });
   }
   return report;

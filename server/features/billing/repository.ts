@@ -115,6 +115,17 @@ export async function paymentsOfCompany(t: TenantDb, companyId: string) {
     .execute();
 }
 
+/** One receipt of a company, by its number (another company's number is not found). */
+export async function findReceipt(t: TenantDb, companyId: string, receiptNumber: string) {
+  return t.trx
+    .selectFrom('membership_payments')
+    .select(['receipt_number', 'paid_on', 'amount_cents', 'currency', 'method', 'reference', 'period_start', 'period_end', 'tier_code'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('company_id', '=', companyId)
+    .where('receipt_number', '=', receiptNumber)
+    .executeTakeFirst();
+}
+
 /** Records a Stripe event id; false when it was already processed (the caller then changes nothing). */
 export async function claimEvent(t: TenantDb, eventId: string, type: string, createdAt: Date): Promise<boolean> {
   const rows = await t.trx

@@ -9,18 +9,11 @@ import { toCsv } from './csv.js';
 import { createBillingProvider } from './providers/index.js';
 import type { BillingProvider } from './providers/port.js';
 import { CsrfOnly, ManualPaymentBody, MembershipListQuery, TierOverrideBody, parseEuros } from './schemas.js';
-import { membershipOverview, membershipsReport, overrideTier, portalLink, recordManualPayment, requireGrid, startCheckout, type BillingContext } from './service.js';
+import { membershipOverview, membershipsReport, overrideTier, portalLink, receipt, recordManualPayment, requireGrid, startCheckout, type BillingContext } from './service.js';
 import { processStripeEvent } from './stripe-events.js';
 import { billingGrid, tenantDate } from './standing.js';
 import { recordPaymentForm } from './forms.js';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../../db/database.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The membership payment adapter, chosen once from config (Stripe or manual). */
-    billing: BillingProvider;
-  }
-}
 
 const euros = (cents: number | null | undefined) =>
   cents === null || cents === undefined ? '' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
@@ -32,7 +25,6 @@ const euros = (cents: number | null | undefined) =>
 export default async function billingRoutes(fastify: FastifyInstance, options: { provider?: BillingProvider } = {}) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const provider = options.provider ?? createBillingProvider(app.config.billing);
-  if (!app.hasDecorator('billing')) app.decorate('billing', provider);
   const ctx = (request: FastifyRequest): BillingContext => ({ db: app.db, tenant: request.tenant, provider });
   const companyOf = async (request: FastifyRequest) => {
     requireGrid(request.tenant);
@@ -80,6 +72,22 @@ export default async function billingRoutes(fastify: FastifyInstance, options: {
     const portal = await portalLink(ctx(request), await companyOf(request), origin(request));
     return reply.redirect(portal.url, 303);
   });
+
+  app.get(
+    '/compte/entreprise/adhesion/recus/:number',
+    { onRequest: [billingOnly, requireRole('employer')], schema: { params: Type.Object({ number: Type.String({ pattern: '^[0-9]{4}-[0-9]{5,}$' }) }) } },
+    async (request, reply) => {
+      const t = app.theme(request.tenant);
+      const view = await receipt(ctx(request), await companyOf(request), request.params.number);
+      return reply.page('pages/billing/receipt', {
+        meta: { title: t.t('billing.receipt.title', { number: view.payment.receipt_number }), noindex: true },
+        company: view.company,
+        payment: { ...view.payment, amount: euros(view.payment.amount_cents), method: t.t(`billing.method.${view.payment.method}`) },
+        tier: view.tier?.label ?? view.payment.tier_code,
+        contact: request.tenant.config.contact,
+      });
+    },
+  );
 
   // Tenant admin side
 

@@ -50,6 +50,16 @@ export async function membershipOverview(ctx: BillingContext, companyId: string,
   });
 }
 
+/** A receipt of the company (printable page). */
+export async function receipt(ctx: BillingContext, companyId: string, receiptNumber: string) {
+  const grid = requireGrid(ctx.tenant);
+  return withTenant(ctx.db, ctx.tenant.id, async (t) => {
+    const [company, payment] = await Promise.all([repo.companyForBilling(t, companyId), repo.findReceipt(t, companyId, receiptNumber)]);
+    if (!company || !payment) throw notFound();
+    return { company, payment, tier: tierByCode(grid, payment.tier_code) };
+  });
+}
+
 export interface ManualPaymentInput {
   companyId: string;
   method: Exclude<PaymentMethod, 'stripe'>;
@@ -118,8 +128,10 @@ export async function applyPayment(
 export async function recordManualPayment(ctx: BillingContext, actor: AuthUser, input: ManualPaymentInput) {
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 403);
   const grid = requireGrid(ctx.tenant);
-  return withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    if (await repo.paymentExists(t, input.method, input.reference)) throw new AppError('PAYMENT_ALREADY_RECORDED', 409, { reference: 'errors.PAYMENT_ALREADY_RECORDED' });
+  const duplicate = () => new AppError('PAYMENT_ALREADY_RECORDED', 409, { reference: 'errors.PAYMENT_ALREADY_RECORDED' });
+  // Two admins recording the same transfer at once: the unique constraint decides, the loser gets the same 409.
+  const recording = withTenant(ctx.db, ctx.tenant.id, async (t) => {
+    if (await repo.paymentExists(t, input.method, input.reference)) throw duplicate();
     const result = await applyPayment(t, grid, input, {}, actor.id);
     await recordAdminAction(t, actor, 'membership.payment_recorded', { type: 'company', id: input.companyId }, {
       receipt: result.payment.receipt_number,
@@ -128,6 +140,11 @@ export async function recordManualPayment(ctx: BillingContext, actor: AuthUser, 
       amount_cents: input.amountCents,
     });
     return result;
+  });
+  return recording.catch((error: unknown) => {
+    const pg = error as { code?: string; constraint?: string };
+    if (pg.code === '23505' && pg.constraint === 'membership_payments_reference') throw duplicate();
+    throw error;
   });
 }
 

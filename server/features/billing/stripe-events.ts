@@ -10,6 +10,11 @@ import { billingGrid, tenantDate } from './standing.js';
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'stale';
 
+/** The tenant an event is about (our metadata), when it carries one. */
+export function tenantOfEvent(event: WebhookEvent): string | undefined {
+  return str(metadataOf(event.data.object).tenant_id);
+}
+
 /** A payment-failure notice to send once the transaction committed. */
 export interface FailureNotice {
   companyId: string;

@@ -35,6 +35,12 @@ export default async function candidatesRoutes(fastify: FastifyInstance) {
       meta: { title: theme.t('candidate.space.title'), noindex: true },
       ...space,
       applications: space.applications.map((a) => ({ ...a, statusLabel: theme.t(`candidateStatus.${a.status}`) })),
+      // Each alert's own unsubscribe link (the same signed token as in its e-mails).
+      alerts: space.alerts.map((a) => ({
+        ...a,
+        frequencyLabel: theme.t(`alerts.frequency.${a.frequency}`),
+        unsubscribe: `/alertes/desabonnement?jeton=${app.alertTokens.sign(request.tenant.id, a.id, 'unsubscribe')}`,
+      })),
       notice: extra.notice,
       cvError: extra.cvError,
       csrfToken: reply.csrfToken(),

@@ -4,6 +4,7 @@ import type { AuthUser } from '../accounts/service.js';
 import { acceptCv, type ApplicationContext, type UploadedFile } from '../applications/service.js';
 import { applicationsOfUser, findOpenOffer } from '../applications/repository.js';
 import { CV_MEDIA_TYPES } from '../applications/cv-file.js';
+import { alertsOfUser } from '../alerts/repository.js';
 import * as repo from './repository.js';
 
 type Ctx = Pick<ApplicationContext, 'db' | 'tenant' | 'files'>;
@@ -14,7 +15,8 @@ export async function candidateSpace(ctx: Ctx, user: AuthUser) {
     const profile = await repo.findProfile(t, user.id);
     const applications = await applicationsOfUser(t, user.id);
     const saved = await repo.savedOffers(t, user.id);
-    return { profile: profile ?? null, applications, saved };
+    const alerts = await alertsOfUser(t, user.id);
+    return { profile: profile ?? null, applications, saved, alerts };
   });
 }
 

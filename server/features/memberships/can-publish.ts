@@ -16,9 +16,9 @@ export function membershipRequired(tenant: Tenant): boolean {
 /**
  * THE publishing rule (issue #3 item 4), the only place that decides whether a company's offers may go
  * public. Allowed when the tenant does not ask for a membership (billing off, free board, or
- * `membership.required: false`); otherwise the company needs a membership row that covers today:
- * `active` within its period, or `past_due` up to `membership.graceDays` after its period ended.
- * The billing issue fills the rows in (Stripe webhooks, manual payments); the rule stays here.
+ * `membership.required: false`); otherwise the company must be in good standing, as billing defines
+ * it (`standing` in features/billing/lifecycle.ts): `active` within its period, or up to
+ * `membership.graceDays` after its period ended (past due, or active before the daily job noticed).
  */
 export async function canPublish(t: TenantDb, tenant: Tenant, companyId: string, now: Date = new Date()): Promise<boolean> {
   if (!membershipRequired(tenant)) return true;

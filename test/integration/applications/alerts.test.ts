@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from '../../../server/db/seed/demo-seed.js';
 import { withTenant } from '../../../server/db/tenant-db.js';
 import { openDueWindows } from '../../../server/features/alerts/repository.js';
 import { sendDigests, type DigestDeps } from '../../../server/features/alerts/service.js';
-import { FormClient, lastMailTo, pathOf } from '../../helpers/accounts.js';
+import { decodeHtml, FormClient, lastMailTo, pathOf } from '../../helpers/accounts.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../../helpers/app.js';
 
 const DAY = 24 * 3600_000;
@@ -76,7 +76,7 @@ describe('e-mail alerts', () => {
 
   it('offers to save the current search from the search page', async () => {
     const page = await new FormClient(t.app, MONTAGNE).get(`/offres?q=${WORD}&tri=date`);
-    expect(page.body).toContain(`href="/alertes/nouvelle?q=${WORD}"`);
+    expect(decodeHtml(page.body)).toContain(`href="/alertes/nouvelle?q=${WORD}"`);
   });
 
   it('needs a double opt-in for an anonymous alert, then sends only new, matching offers of this tenant, once', async () => {
@@ -158,6 +158,9 @@ describe('e-mail alerts', () => {
     expect(created.headers.location).toBe('/alertes/creee?etat=active');
     await new Promise((resolve) => setTimeout(resolve, 20));
     await addOffer('montagne', `${WORD} perchman`, new Date());
+
+    // Listed in the candidate space, with its own unsubscribe button.
+    expect(decodeHtml((await candidate.get('/compte/candidat')).body)).toMatch(/action="\/alertes\/desabonnement\?jeton=[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}"/);
 
     // A run that recorded its window, then died before sending.
     const crashAt = new Date(Date.now() + 2 * DAY);

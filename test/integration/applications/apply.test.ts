@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/db/seed/demo-seed.js';
 import { hashPassword } from '../../../server/features/accounts/passwords.js';
-import { csrfOf, decodeHtml, FormClient, lastMailTo, mailbox } from '../../helpers/accounts.js';
+import { csrfOf, decodeHtml, FormClient, lastMailTo, mailbox, pathOf } from '../../helpers/accounts.js';
 import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.js';
-import { PDF, postMultipart, type Part } from './multipart-form.js';
+import { multipart, PDF, postMultipart, type Part } from './multipart-form.js';
 
 describe('applying to an offer with a CV', () => {
   let t: TestApp;
@@ -80,6 +80,7 @@ describe('applying to an offer with a CV', () => {
     const mail = await lastMailTo(t.app, MONTAGNE, 'employeur@montagne.demo');
     expect(mail.subject).toContain(offerTitle);
     expect(mail.text).toContain('Camille Martin');
+    expect(mail.links.map(pathOf)).toContain(`/compte/candidatures/${row.id}`);
   });
 
   it('answers a second application to the same offer with a friendly message, storing nothing', async () => {
@@ -121,6 +122,36 @@ describe('applying to an offer with a CV', () => {
     expect(forged.statusCode).toBe(403);
     expect(await applicationsOf('sans-consentement@exemple.fr')).toHaveLength(0);
     expect(await applicationsOf('sans-jeton@exemple.fr')).toHaveLength(0);
+  });
+
+  it('takes applications through the API too, with JSON errors', async () => {
+    const post = (email: string, file: { filename: string; data: Buffer }) => {
+      const { body, contentType } = multipart([
+        { name: 'full_name', value: 'Client API' },
+        { name: 'email', value: email },
+        { name: 'consent', value: 'oui' },
+        { name: 'cv', file },
+      ]);
+      return t.app.inject({ method: 'POST', url: `/api/v1/offers/${offerId}/applications`, headers: { host: MONTAGNE, 'content-type': contentType }, payload: body });
+    };
+    const created = await post('api@exemple.fr', { filename: 'cv.pdf', data: PDF });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().id).toMatch(/^[0-9a-f-]{36}$/);
+    const duplicate = await post('api@exemple.fr', { filename: 'cv.pdf', data: PDF });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().error.code).toBe('ALREADY_APPLIED');
+    const wrong = await post('api2@exemple.fr', { filename: 'cv.pdf', data: Buffer.from('GIF89a') });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.fields.cv).toContain('n’est pas un PDF');
+  });
+
+  it('rate-limits applications per address', async () => {
+    const client = new FormClient(t.app, MONTAGNE);
+    const statuses: number[] = [];
+    // Same address, distinct (refused) files: each attempt counts.
+    for (let i = 0; i < 11; i++) statuses.push((await applyAs(client, fields('insistant@exemple.fr'), { filename: 'x.pdf', data: Buffer.from('nope') })).statusCode);
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+    expect(statuses[10]).toBe(429);
   });
 
   it('sends offers that use an external URL back to the offer page', async () => {
@@ -179,6 +210,8 @@ describe('applying to an offer with a CV', () => {
       const dijon = new FormClient(t.app, DIJON);
       await dijon.logIn('employeur@dijon.demo', DEMO_PASSWORD);
       expect((await dijon.get(cvUrl())).statusCode).toBe(404);
+      expect((await dijon.get(`/compte/offres/${offerId}/candidatures`)).statusCode).toBe(404);
+      expect((await other.get(`/compte/offres/${offerId}/candidatures`)).statusCode).toBe(404);
       const dijonAdmin = new FormClient(t.app, DIJON);
       await dijonAdmin.logIn('admin@dijon.demo', DEMO_PASSWORD);
       expect((await dijonAdmin.get(cvUrl())).statusCode).toBe(404);
@@ -187,6 +220,7 @@ describe('applying to an offer with a CV', () => {
     it('moves the application along the pipeline, tells the candidate, records the hire', async () => {
       const employer = new FormClient(t.app, MONTAGNE);
       await employer.logIn('employeur@montagne.demo', DEMO_PASSWORD);
+      expect((await employer.get('/compte/offres')).body).toContain(`/compte/offres/${offerId}/candidatures`);
       const list = await employer.get(`/compte/offres/${offerId}/candidatures`);
       expect(list.statusCode).toBe(200);
       expect(list.body).toContain(`/compte/candidatures/${applicationId}`);

@@ -44,6 +44,18 @@ describe('manual billing (no Stripe keys)', () => {
     expect(next.membership.period_end).toBe('2033-03-01');
   });
 
+  it('the same transfer recorded twice at once is kept once, and its refused twin takes no receipt number', async () => {
+    const [company] = await t.db.admin.selectFrom('companies').select('id').where('tenant_id', '=', 'montagne').orderBy('name', 'desc').limit(1).execute();
+    const record = () => recordManualPayment(ctx, admin, { companyId: company.id, method: 'bank_transfer', reference: 'VIR-TWICE', paidOn: '2031-05-01', amountCents: 60000 });
+    const results = await Promise.allSettled([record(), record(), record(), record(), record()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'PAYMENT_ALREADY_RECORDED', statusCode: 409 });
+    const next = await recordManualPayment(ctx, admin, { companyId: company.id, method: 'bank_transfer', reference: 'VIR-AFTER', paidOn: '2031-05-02', amountCents: 60000 });
+    const seqs = (await t.db.admin.selectFrom('membership_payments').select('receipt_seq').where('receipt_year', '=', 2031).orderBy('receipt_seq').execute()).map((r) => r.receipt_seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(next.payment.receipt_seq).toBe(seqs.length);
+  });
+
   it('the admin records a payment through the page (CSRF form), the company can publish, the list and CSV show it', async () => {
     const company = await t.db.admin.selectFrom('companies').select(['id', 'name']).where('tenant_id', '=', 'montagne').where('name', 'like', '%;%').executeTakeFirst()
       ?? (await t.db.admin.selectFrom('companies').select(['id', 'name']).where('tenant_id', '=', 'montagne').orderBy('name', 'desc').executeTakeFirstOrThrow());
@@ -55,11 +67,28 @@ describe('manual billing (no Stripe keys)', () => {
     const client = new FormClient(t.app, MONTAGNE);
     await client.logIn('admin@montagne.demo', 'cordee-demo');
     const today = new Date().toISOString().slice(0, 10);
-    const done = await client.submit('/admin/adhesions', { company_id: company.id, method: 'bank_transfer', reference: 'VIR-PAGE', paid_on: today, amount: '600' }, '/admin/adhesions/paiement');
+    const page = `/admin/adhesions/${company.id}/paiement`;
+    const form = await client.get(page);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Ski; &quot;Les Cimes&quot;');
+    // A wrong amount comes back as the form, with a French message next to the field and the typed values.
+    const wrong = await client.submit(page, { method: 'bank_transfer', reference: 'VIR-PAGE', paid_on: today, amount: 'six cents' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('Saisissez un montant en euros supérieur à zéro');
+    expect(wrong.body).toContain('value="VIR-PAGE"');
+    const done = await client.submit(page, { method: 'bank_transfer', reference: 'VIR-PAGE', paid_on: today, amount: '600' });
     expect(done.statusCode).toBe(303);
     expect(await withTenant(t.app.db, 'montagne', (tdb) => canPublish(tdb, tenant, company.id))).toBe(true);
-    const refused = await client.post('/admin/adhesions/paiement', { company_id: company.id, method: 'bank_transfer', reference: 'X', paid_on: today, amount: '600' });
-    expect(refused.statusCode).toBe(403);
+    const again = await client.submit(page, { method: 'bank_transfer', reference: 'VIR-PAGE', paid_on: today, amount: '600' });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('déjà enregistré');
+    const forged = await client.post(page, { method: 'bank_transfer', reference: 'X', paid_on: today, amount: '600' });
+    expect(forged.statusCode).toBe(403);
+    const employer = new FormClient(t.app, MONTAGNE);
+    await employer.logIn('employeur@montagne.demo', 'cordee-demo');
+    expect((await employer.get(page)).statusCode).toBe(403);
+    const receipts = await employer.get('/compte/entreprise/adhesion');
+    expect(receipts.statusCode).toBe(200);
 
     const csv = await client.get('/admin/adhesions.csv?statut=active');
     expect(csv.statusCode).toBe(200);
@@ -70,6 +99,7 @@ describe('manual billing (no Stripe keys)', () => {
     const list = await client.get(`/admin/adhesions?annee=${today.slice(0, 4)}`);
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Recettes par année et par tranche');
+    expect(list.body).toContain('<a href="/admin/adhesions" aria-current="page">Adhésions</a>');
   });
 
   it('the tier override needs a reason and is audited', async () => {
@@ -109,10 +139,12 @@ describe('manual billing (no Stripe keys)', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('virement bancaire');
     expect(page.body).not.toContain('/compte/entreprise/adhesion/payer');
+    expect(page.body).toContain('<a href="/compte/entreprise/adhesion">Adhésion</a>');
 
     const dijon = new FormClient(t.app, DIJON);
     await dijon.logIn('employeur@dijon.demo', 'cordee-demo');
     expect((await dijon.get('/compte/entreprise/adhesion')).statusCode).toBe(404);
+    expect((await dijon.get('/compte/entreprise')).body).not.toContain('/compte/entreprise/adhesion');
     const dijonAdmin = new FormClient(t.app, DIJON);
     await dijonAdmin.logIn('admin@dijon.demo', 'cordee-demo');
     expect((await dijonAdmin.get('/admin/adhesions')).statusCode).toBe(404);

@@ -33,6 +33,8 @@ export interface BillingProvider {
   checkout?(input: CheckoutInput): Promise<{ url: string; sessionId: string }>;
   /** Stripe's customer portal (card, invoices, cancellation). */
   portal?(customerId: string, returnUrl: string): Promise<{ url: string }>;
+  /** Events created since `sinceUnix` (catch-up of undelivered webhooks), oldest first. */
+  recentEvents?(sinceUnix: number): AsyncIterable<WebhookEvent>;
   /** Verifies a webhook's signature over the raw body; throws on a bad or stale signature. */
   verifyWebhook?(rawBody: Buffer, signature: string | undefined): WebhookEvent;
 }

@@ -4,6 +4,16 @@ import type { BillingProvider, CheckoutInput, WebhookEvent } from './port.js';
 
 type StripeBilling = Extract<BillingConfig, { provider: 'stripe' }>;
 
+/** The events the webhook acts on (register these on each endpoint; the catch-up job lists them). */
+export const HANDLED_EVENTS = [
+  'checkout.session.completed',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+] as const;
+
 /** Signature tolerance (SECURITY.md §24): older signed payloads are refused (replay). */
 export const WEBHOOK_TOLERANCE_S = 300;
 
@@ -62,6 +72,14 @@ export function createStripeProvider(config: StripeBilling, client: Stripe = str
     async portal(customerId: string, returnUrl: string) {
       const session = await client.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
       return { url: session.url };
+    },
+    async *recentEvents(sinceUnix: number) {
+      const events: WebhookEvent[] = [];
+      // Stripe lists newest first; apply oldest first (the state rules hold either way, this is only tidier).
+      for await (const event of client.events.list({ created: { gte: sinceUnix }, types: [...HANDLED_EVENTS], limit: 100 })) {
+        events.push(event as unknown as WebhookEvent);
+      }
+      yield* events.reverse();
     },
     verifyWebhook(rawBody: Buffer, signature: string | undefined): WebhookEvent {
       if (!signature) throw new Error('Stripe-Signature manquant');
