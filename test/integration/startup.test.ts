@@ -7,9 +7,13 @@ import { freePort } from '../helpers/net.js';
 import { copyTenants, editTenantJson, ROOT } from '../helpers/tenant-fixtures.js';
 import { testTempDir } from '../helpers/tmp.js';
 
-/** The real entry point (`npm start` runs the same file), in a child process with its own env. */
+/**
+ * The real entry point (`npm start` runs the same file), in a child process with its own env. Node
+ * with tsx's loader rather than the tsx CLI: the CLI relays signals to a second process and gives up
+ * after a few milliseconds when the machine is busy, which is not what is tested here.
+ */
 function start(env: Record<string, string>) {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     // Only what a fresh shell would have: no DATABASE_URL inherited from the test run.
     // LOAD_SHEDDING off: the rest of the suite keeps this machine busy, which is not what is tested here.
