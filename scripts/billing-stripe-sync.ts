@@ -3,7 +3,7 @@
  * yearly prices from its tier grid (tenant.json), idempotently: run it after any change of the grid.
  * Needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (STRIPE_API_BASE to aim at stripe-mock).
  */
-import { CliError, runScript } from '../server/cli.js';
+import { CliError, runScript, tenantOption } from '../server/cli.js';
 import { loadScriptConfig } from '../server/config.js';
 import { stripeClient } from '../server/features/billing/providers/stripe.js';
 import { syncStripeCatalogue } from '../server/features/billing/stripe-sync.js';
@@ -12,13 +12,7 @@ import { loadTenantRegistry } from '../server/tenancy/registry.js';
 const USAGE = 'usage : npm run billing:stripe-sync -- --tenant <slug>';
 
 await runScript(async (say) => {
-  const args = process.argv.slice(2);
-  let tenantId: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--tenant' && args[i + 1]) tenantId = args[++i];
-    else if (args[i].startsWith('--tenant=')) tenantId = args[i].slice('--tenant='.length);
-    else throw new CliError(USAGE);
-  }
+  const tenantId = tenantOption(USAGE);
   if (!tenantId) throw new CliError(USAGE);
   const config = loadScriptConfig();
   if (config.billing.provider !== 'stripe') throw new CliError('Stripe n’est pas configuré : définissez STRIPE_SECRET_KEY et STRIPE_WEBHOOK_SECRET');

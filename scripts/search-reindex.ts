@@ -4,8 +4,8 @@
  * Meilisearch (MEILI_HOST): builds a new index beside the live one and swaps it in; with --tenant,
  * replaces that tenant's documents in place and drops the ones no longer live.
  */
-import { runScript } from '../server/cli.js';
-import { loadConfig } from '../server/config.js';
+import { CliError, runScript, tenantOption } from '../server/cli.js';
+import { loadScriptConfig } from '../server/config.js';
 import { openDatabase, prepareDatabase } from '../server/db/bootstrap.js';
 import { createKysely } from '../server/db/kysely.js';
 import { APP_ROLE, createPool } from '../server/db/pool.js';
@@ -15,16 +15,10 @@ import { loadTenantRegistry } from '../server/tenancy/registry.js';
 const USAGE = 'usage : npm run search:reindex [-- --tenant <slug>]';
 
 await runScript(async (say) => {
-  const args = process.argv.slice(2);
-  let tenantId: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--tenant' && args[i + 1]) tenantId = args[++i];
-    else if (args[i].startsWith('--tenant=')) tenantId = args[i].slice('--tenant='.length);
-    else throw new Error(USAGE);
-  }
-  const config = loadConfig();
+  const tenantId = tenantOption(USAGE);
+  const config = loadScriptConfig();
   const registry = loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: false });
-  if (tenantId && !registry.get(tenantId)) throw new Error(`Tenant inconnu : ${tenantId} (connus : ${registry.tenants.map((t) => t.id).join(', ')})`);
+  if (tenantId && !registry.get(tenantId)) throw new CliError(`Tenant inconnu : ${tenantId} (connus : ${registry.tenants.map((t) => t.id).join(', ')})`);
   const database = await openDatabase(config, say);
   try {
     await prepareDatabase(database.url, registry, config.referenceDataDir, say);

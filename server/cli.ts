@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { ConfigError } from './config.js';
 import { TenantConfigError } from './tenancy/tenant-config.js';
 
@@ -18,5 +19,14 @@ export async function runScript(body: (say: (message: string) => void) => Promis
     if (error instanceof ConfigError || error instanceof TenantConfigError || error instanceof CliError) console.error(`[cordée] ${error.message}`);
     else console.error(error);
     process.exitCode = 1;
+  }
+}
+
+/** `--tenant <slug>` (or `--tenant=<slug>`) from the script's arguments; anything else is a usage error. */
+export function tenantOption(usage: string): string | undefined {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: { tenant: { type: 'string' } }, strict: true }).values.tenant;
+  } catch {
+    throw new CliError(usage);
   }
 }
