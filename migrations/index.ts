@@ -5,6 +5,7 @@ import * as m0003 from './0003_accounts.js';
 import * as m0004 from './0004_company_space.js';
 import * as m0005 from './0005_billing.js';
 import * as m0006 from './0006_candidates.js';
+import * as m0007 from './0007_company_logo.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0004_company_space': m0004,
   '0005_billing': m0005,
   '0006_candidates': m0006,
+  '0007_company_logo': m0007,
 };

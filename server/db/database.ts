@@ -163,6 +163,8 @@ export interface CompaniesTable {
   commune_insee: string | null;
   website: string | null;
   description: string | null;
+  /** The logo (stored_files, same tenant); null when none. */
+  logo_file_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

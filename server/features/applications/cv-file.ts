@@ -1,3 +1,5 @@
+import { plainFileName } from '../../files/upload.js';
+
 /**
  * CV checks: the type comes from the bytes (never from the extension or the declared MIME type), the
  * file name is a label only (storage ids are generated) and must be plain. DOCX and ODT are ZIP
@@ -101,11 +103,8 @@ export function sniffCv(data: Buffer): CvKind {
  * or bidi-override characters, reasonable length. Refused rather than "cleaned", so the candidate knows.
  */
 export function checkCvName(raw: string): string {
-  const name = raw.normalize('NFC');
-  if (name.length === 0 || name.length > 200) throw new CvRejected('badName');
-  // C0/C1 controls, DEL, and bidi controls that make "cv‮fdp.exe" read as "cvexe.pdf".
-  if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name)) throw new CvRejected('badName');
-  if (/[/\\]/.test(name) || name === '.' || name === '..' || name.startsWith('.')) throw new CvRejected('badName');
+  const name = plainFileName(raw);
+  if (name === undefined) throw new CvRejected('badName');
   return name;
 }
 

@@ -4,6 +4,7 @@ import type { ApplicationStatus, Database } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { FileStore } from '../../files/port.js';
+import { hasFile, type UploadedFile } from '../../files/upload.js';
 import type { MailService } from '../../mail/mail-service.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import type { AuthUser } from '../accounts/service.js';
@@ -24,12 +25,7 @@ export interface ApplicationContext {
   log: FastifyBaseLogger;
 }
 
-/** A file part of a multipart form, as the parser (multipart.ts) hands it over. */
-export interface UploadedFile {
-  filename: string;
-  data: Buffer;
-  truncated: boolean;
-}
+export type { UploadedFile };
 
 export interface ApplyInput {
   full_name: string;
@@ -43,8 +39,6 @@ export interface ApplyInput {
 const refuseCv = (problem: string): never => {
   throw new AppError('CV_REFUSED', problem === 'tooLarge' ? 413 : 400, { cv: `apply.cv.${problem}` });
 };
-
-const hasFile = (cv: UploadedFile | undefined): cv is UploadedFile => cv !== undefined && (cv.filename !== '' || cv.data.length > 0 || cv.truncated);
 
 /**
  * Checks an uploaded CV: present, at most 5 MB, a plain name, PDF/DOCX/ODT by content. Throws the

@@ -14,6 +14,7 @@ export async function findBySlug(t: TenantDb, slug: string) {
       'companies.description',
       'companies.website',
       'companies.headcount',
+      'companies.logo_file_id',
       'communes.name as commune_name',
     ])
     .executeTakeFirst();
@@ -121,6 +122,17 @@ export async function insertCompany(t: TenantDb, values: Omit<NewCompany, 'tenan
     .values({ ...values, tenant_id: t.tenantId })
     .returning(['id', 'slug'])
     .executeTakeFirstOrThrow();
+}
+
+/** Locks one company's row (slug and logo) for a logo change: two uploads at once leave no orphan file. */
+export async function lockCompany(t: TenantDb, id: string) {
+  return t.trx
+    .selectFrom('companies')
+    .select(['id', 'slug', 'logo_file_id'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 export async function updateCompany(t: TenantDb, id: string, values: Partial<Omit<NewCompany, 'tenant_id' | 'id' | 'slug'>>) {

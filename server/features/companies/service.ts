@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { withTenant } from '../../db/tenant-db.js';
 import { notFound } from '../../errors.js';
+import type { FileStore } from '../../files/port.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import { presentSummary } from '../offers/presenter.js';
 import { listPublished } from '../offers/repository.js';
 import { sanitizeDescription } from '../offers/sanitize.js';
+import { logoPath } from './logo.js';
 import { findById, findBySlug } from './repository.js';
 
 const OFFERS_ON_COMPANY_PAGE = 50;
@@ -17,7 +19,18 @@ export async function companyPage(db: Kysely<Database>, tenant: Tenant, slug: st
     if (!company) throw notFound();
     const { rows, total } = await listPublished(t, { companyId: company.id }, { limit: OFFERS_ON_COMPANY_PAGE, offset: 0 });
     const descriptionHtml = company.description ? sanitizeDescription(company.description) : null;
-    return { company: { ...company, descriptionHtml }, total, offers: rows.map((row) => presentSummary(tenant.config, row)) };
+    const logoUrl = company.logo_file_id ? logoPath(company.slug) : null;
+    return { company: { ...company, descriptionHtml, logoUrl }, total, offers: rows.map((row) => presentSummary(tenant.config, row)) };
+  });
+}
+
+/** A company's logo for GET /entreprises/:slug/logo; 404 when the company (of this tenant) has none. */
+export async function companyLogo(db: Kysely<Database>, files: FileStore, tenant: Tenant, slug: string) {
+  return withTenant(db, tenant.id, async (t) => {
+    const company = await findBySlug(t, slug);
+    const file = company?.logo_file_id ? await files.get(t, company.logo_file_id) : undefined;
+    if (!file) throw notFound();
+    return { mediaType: file.mediaType, content: file.content };
   });
 }
 

@@ -1,11 +1,14 @@
 import type { TenantDb } from '../../db/tenant-db.js';
 import { withTenant } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
+import type { FileStore } from '../../files/port.js';
+import type { UploadedFile } from '../../files/upload.js';
 import type { AccountContext, AuthUser } from '../accounts/service.js';
 import { hashLinkToken, newLinkToken } from '../accounts/link-tokens.js';
 import * as accounts from '../accounts/repository.js';
 import { recordAdminAction } from '../admin/audit.js';
 import { sanitizeDescription, descriptionText } from '../offers/sanitize.js';
+import { acceptLogo } from './logo.js';
 import * as repo from './repository.js';
 import { normaliseSiret, siretValid } from './siret.js';
 
@@ -137,6 +140,43 @@ export async function updateCompanyProfile(ctx: AccountContext, user: AuthUser, 
     const values = await validCompany(t, input);
     await repo.updateCompany(t, companyId, values);
     await recordAdminAction(t, user, 'company.update', { type: 'company', id: companyId });
+  });
+}
+
+export type LogoContext = AccountContext & { files: FileStore };
+
+/**
+ * Sets the company's logo (any member, or the tenant admin): checked before anything is stored, then
+ * the new file, the company row and the removal of the previous file in one transaction.
+ */
+export async function setCompanyLogo(ctx: LogoContext, user: AuthUser, companyId: string, file: UploadedFile | undefined): Promise<{ slug: string }> {
+  return withTenant(ctx.db, ctx.tenant.id, async (t) => {
+    const access = await companyAccess(t, user, companyId);
+    if (!access) throw notFound();
+    const company = await repo.lockCompany(t, companyId);
+    if (!company) throw notFound();
+    const logo = acceptLogo(file);
+    const stored = await ctx.files.put(t, { mediaType: logo.mediaType, content: logo.content });
+    await repo.updateCompany(t, companyId, { logo_file_id: stored.id });
+    if (company.logo_file_id) await ctx.files.delete(t, [company.logo_file_id]);
+    await recordAdminAction(t, user, 'company.logo', { type: 'company', id: companyId });
+    return { slug: company.slug };
+  });
+}
+
+/** Removes the company's logo and its stored file (any member, or the tenant admin). */
+export async function removeCompanyLogo(ctx: LogoContext, user: AuthUser, companyId: string): Promise<{ slug: string }> {
+  return withTenant(ctx.db, ctx.tenant.id, async (t) => {
+    const access = await companyAccess(t, user, companyId);
+    if (!access) throw notFound();
+    const company = await repo.lockCompany(t, companyId);
+    if (!company) throw notFound();
+    if (company.logo_file_id) {
+      await repo.updateCompany(t, companyId, { logo_file_id: null });
+      await ctx.files.delete(t, [company.logo_file_id]);
+      await recordAdminAction(t, user, 'company.logo_remove', { type: 'company', id: companyId });
+    }
+    return { slug: company.slug };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Contract } from '../../db/database.js';
+import { logoPath } from '../companies/logo.js';
 import type { PublishedOfferRow } from './repository.js';
 
 /** schema.org employmentType values Google accepts. */
@@ -40,6 +41,7 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
       '@type': 'Organization',
       name: offer.company_name,
       sameAs: offer.company_website ?? `${origin}/entreprises/${offer.company_slug}`,
+      logo: offer.company_logo_file_id ? `${origin}${logoPath(offer.company_slug)}` : undefined,
     },
     jobLocation: {
       '@type': 'Place',

@@ -13,7 +13,7 @@ export async function findOffer(t: TenantDb, id: string) {
     .where('offers.tenant_id', '=', t.tenantId)
     .where('offers.id', '=', id)
     .selectAll('offers')
-    .select(['companies.name as company_name', 'companies.slug as company_slug', 'companies.website as company_website', 'rome_codes.label as rome_label'])
+    .select(['companies.name as company_name', 'companies.slug as company_slug', 'companies.website as company_website', 'companies.logo_file_id as company_logo_file_id', 'rome_codes.label as rome_label'])
     .executeTakeFirst();
 }
 

@@ -74,6 +74,7 @@ export async function findPublishedById(t: TenantDb, id: string) {
       'companies.name as company_name',
       'companies.slug as company_slug',
       'companies.website as company_website',
+      'companies.logo_file_id as company_logo_file_id',
       'rome_codes.label as rome_label',
     ])
     .executeTakeFirst();
