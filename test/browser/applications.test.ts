@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../server/db/seed/demo-seed.js';
 import { MONTAGNE } from '../helpers/app.js';
+import { livePlatformOffer } from '../helpers/applications.js';
 import { failWithoutChromium, skipBrowserTests, useBrowserApp } from '../helpers/browser.js';
+import { PDF } from '../helpers/multipart-form.js';
 
 failWithoutChromium();
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 describe.skipIf(skipBrowserTests)('applications in Chromium', { timeout: 120_000 }, () => {
   const session = useBrowserApp();
@@ -15,16 +15,7 @@ describe.skipIf(skipBrowserTests)('applications in Chromium', { timeout: 120_000
     const origin = originOf(MONTAGNE);
     const db = session.app.db.admin;
     // A live offer of the demo employer, applied to on the platform.
-    const offer = await db
-      .selectFrom('offers')
-      .innerJoin('company_members', 'company_members.company_id', 'offers.company_id')
-      .innerJoin('users', 'users.id', 'company_members.user_id')
-      .where('users.email', '=', 'employeur@montagne.demo')
-      .where('offers.status', '=', 'published')
-      .where('offers.expires_at', '>', new Date())
-      .select(['offers.id', 'offers.title'])
-      .executeTakeFirstOrThrow();
-    await db.updateTable('offers').set({ apply_method: 'platform', apply_url: null, apply_email: null }).where('id', '=', offer.id).execute();
+    const offer = await livePlatformOffer(db, 'montagne', 'employeur@montagne.demo');
 
     // The candidate, signed in, searches and applies.
     const { page: candidate, problems } = await openPage(MONTAGNE);

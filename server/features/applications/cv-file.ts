@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { plainFileName } from '../../files/upload.js';
 
 /**
@@ -132,4 +133,14 @@ export function contentDisposition(name: string): string {
       .slice(0, 150) || 'cv';
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Sends a stored CV as a download: never rendered by the browser, never cached by anyone. */
+export function sendCvAttachment(reply: FastifyReply, file: { mediaType: string; name: string; content: Buffer }): FastifyReply {
+  return reply
+    .header('content-type', file.mediaType)
+    .header('content-disposition', contentDisposition(file.name))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
 }

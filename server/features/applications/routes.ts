@@ -6,7 +6,7 @@ import { requireRole } from '../../plugins/auth.js';
 import { validationMessages } from '../../plugins/forms.js';
 import { perEmail, perIp, type LimitRule } from '../../plugins/rate-limit.js';
 import { origin } from '../../plugins/view.js';
-import { contentDisposition } from './cv-file.js';
+import { sendCvAttachment } from './cv-file.js';
 import { applyForm } from './forms.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from './multipart.js';
 import { APPLICATION_TRANSITIONS } from './pipeline.js';
@@ -117,13 +117,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
 
   // CV download: the candidate, the owning company's members, the tenant admin; 404 for anyone else.
   app.get('/compte/candidatures/:id/cv', { schema: { params: ApplicationIdParams } }, async (request, reply) => {
-    const file = await cvDownload(context(request), request.user, request.params.id);
-    return reply
-      .header('content-type', file.mediaType)
-      .header('content-disposition', contentDisposition(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(file.content);
+    return sendCvAttachment(reply, await cvDownload(context(request), request.user, request.params.id));
   });
 
   // Employer pipeline

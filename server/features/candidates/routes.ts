@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireRole } from '../../plugins/auth.js';
-import { contentDisposition } from '../applications/cv-file.js';
+import { sendCvAttachment } from '../applications/cv-file.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from '../applications/multipart.js';
 import { OfferIdParams } from '../applications/schemas.js';
 import type { UploadedFile } from '../applications/service.js';
@@ -84,13 +84,7 @@ export default async function candidatesRoutes(fastify: FastifyInstance) {
   );
 
   app.get('/compte/candidat/cv', { onRequest: candidate }, async (request, reply) => {
-    const file = await savedCvFile(ctx(request), request.user!);
-    return reply
-      .header('content-type', file.mediaType)
-      .header('content-disposition', contentDisposition(file.name))
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(file.content);
+    return sendCvAttachment(reply, await savedCvFile(ctx(request), request.user!));
   });
 
   // Saved offers: the offer page links here; the page confirms with a CSRF-protected form.

@@ -1,3 +1,4 @@
+import type { CompaniesTable } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
 import { withTenant } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
@@ -26,15 +27,7 @@ export async function companyAccess(t: TenantDb, user: AuthUser | null, companyI
 }
 
 /** The fields of a company profile, as forms and the API give them (empty → null). */
-export interface CompanyInput {
-  name: string;
-  siret: string | null;
-  naf_code: string | null;
-  headcount: number | null;
-  commune_insee: string | null;
-  website: string | null;
-  description: string | null;
-}
+export type CompanyInput = Pick<CompaniesTable, 'name' | 'siret' | 'naf_code' | 'headcount' | 'commune_insee' | 'website' | 'description'>;
 
 const refuse = (fields: Record<string, string>) => new AppError('VALIDATION_FAILED', 422, fields);
 

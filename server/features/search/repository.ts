@@ -1,22 +1,17 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Contract, Database, Housing } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
-import type { FacetName, GeoPoint, OfferDocumentSource, SearchHit, SortOrder } from './port.js';
+import type { FacetName, GeoPoint, OfferDocumentSource, SearchHit, SearchQuery, SortOrder } from './port.js';
 import { fold } from './text.js';
 
 // ---------------------------------------------------------------------------------------------------
 // PostgreSQL full-text search over offers.search_vector (kept by the triggers of migration 0002).
 
-export interface PgSearchInput {
+/** The engine's query with the text already analysed and the page turned into limit/offset. */
+export interface PgSearchInput
+  extends Pick<SearchQuery, 'filters' | 'rome' | 'publishedWithinDays' | 'publishedAfter' | 'publishedBefore' | 'near' | 'sort'> {
   /** to_tsquery('french', …) text built from analysed words only ([a-z0-9], operators, :*), or null. */
   tsquery: string | null;
-  filters: Partial<Record<FacetName, string>>;
-  rome?: string;
-  publishedWithinDays?: number;
-  publishedAfter?: Date;
-  publishedBefore?: Date;
-  near?: GeoPoint & { radiusKm?: number };
-  sort: SortOrder;
   limit: number;
   offset: number;
 }

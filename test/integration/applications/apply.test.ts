@@ -5,7 +5,8 @@ import { DEMO_PASSWORD } from '../../../server/db/seed/demo-seed.js';
 import { hashPassword } from '../../../server/features/accounts/passwords.js';
 import { csrfOf, decodeHtml, FormClient, lastMailTo, mailbox, pathOf } from '../../helpers/accounts.js';
 import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.js';
-import { multipart, PDF, postMultipart, type Part } from './multipart-form.js';
+import { livePlatformOffer } from '../../helpers/applications.js';
+import { multipart, PDF, postMultipart, type Part } from '../../helpers/multipart-form.js';
 
 describe('applying to an offer with a CV', () => {
   let t: TestApp;
@@ -16,16 +17,7 @@ describe('applying to an offer with a CV', () => {
   beforeAll(async () => {
     t = await createTestApp();
     // A live platform offer of the demo employer's company (montagne).
-    const offer = await t.db.admin
-      .selectFrom('offers')
-      .innerJoin('company_members', 'company_members.company_id', 'offers.company_id')
-      .innerJoin('users', 'users.id', 'company_members.user_id')
-      .where('users.email', '=', 'employeur@montagne.demo')
-      .where('offers.status', '=', 'published')
-      .where('offers.expires_at', '>', new Date())
-      .select(['offers.id', 'offers.title', 'offers.company_id'])
-      .executeTakeFirstOrThrow();
-    await t.db.admin.updateTable('offers').set({ apply_method: 'platform', apply_url: null, apply_email: null }).where('id', '=', offer.id).execute();
+    const offer = await livePlatformOffer(t.db.admin, 'montagne', 'employeur@montagne.demo');
     offerId = offer.id;
     offerTitle = offer.title;
     // An employer of another montagne company.

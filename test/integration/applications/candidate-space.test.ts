@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/db/seed/demo-seed.js';
 import { csrfOf, decodeHtml, FormClient } from '../../helpers/accounts.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../../helpers/app.js';
-import { PDF, postMultipart } from './multipart-form.js';
+import { livePlatformOffer } from '../../helpers/applications.js';
+import { PDF, postMultipart } from '../../helpers/multipart-form.js';
 
 describe('candidate space', () => {
   let t: TestApp;
@@ -13,15 +14,7 @@ describe('candidate space', () => {
     t = await createTestApp();
     candidate = new FormClient(t.app, MONTAGNE);
     await candidate.logIn('candidat@montagne.demo', DEMO_PASSWORD);
-    const offer = await t.db.admin
-      .selectFrom('offers')
-      .select('id')
-      .where('tenant_id', '=', 'montagne')
-      .where('status', '=', 'published')
-      .where('expires_at', '>', new Date())
-      .executeTakeFirstOrThrow();
-    await t.db.admin.updateTable('offers').set({ apply_method: 'platform', apply_url: null, apply_email: null }).where('id', '=', offer.id).execute();
-    offerId = offer.id;
+    offerId = (await livePlatformOffer(t.db.admin, 'montagne')).id;
   });
   afterAll(async () => t?.close());
 

@@ -6,7 +6,8 @@ import { applyRetention } from '../../../server/features/privacy/service.js';
 import type { TenantRegistry } from '../../../server/tenancy/registry.js';
 import { csrfOf, FormClient } from '../../helpers/accounts.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../../helpers/app.js';
-import { PDF, postMultipart } from './multipart-form.js';
+import { livePlatformOffer } from '../../helpers/applications.js';
+import { PDF, postMultipart } from '../../helpers/multipart-form.js';
 
 const MONTH = 30 * 24 * 3600_000;
 
@@ -32,15 +33,7 @@ describe('GDPR: privacy notice, export, deletion, retention', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    const offer = await t.db.admin
-      .selectFrom('offers')
-      .select('id')
-      .where('tenant_id', '=', 'montagne')
-      .where('status', '=', 'published')
-      .where('expires_at', '>', new Date())
-      .executeTakeFirstOrThrow();
-    await t.db.admin.updateTable('offers').set({ apply_method: 'platform', apply_url: null, apply_email: null }).where('id', '=', offer.id).execute();
-    offerId = offer.id;
+    offerId = (await livePlatformOffer(t.db.admin, 'montagne')).id;
   });
   afterAll(async () => t?.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.js';
 import { csrfOf, decodeHtml, FormClient } from '../../helpers/accounts.js';
 import { createAccount, createCompany, DEMO_PASSWORD } from '../../helpers/company-space.js';
-import { multipart, PDF, type Part } from '../applications/multipart-form.js';
+import { multipart, PDF, type Part } from '../../helpers/multipart-form.js';
 
 /** A real (1×1) PNG: signature, IHDR, IDAT, IEND. */
 const PNG = Buffer.from(
