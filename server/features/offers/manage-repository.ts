@@ -1,20 +1,13 @@
 import { sql } from 'kysely';
 import type { NewOffer, OfferStatus, OfferUpdate } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
+import { offerWithCompany } from './repository.js';
 
 // Offers as their company and the tenant admin see them: every status.
 
 /** One offer of this tenant with its company's name and slug, whatever its status. */
 export async function findOffer(t: TenantDb, id: string) {
-  return t.trx
-    .selectFrom('offers')
-    .innerJoin('companies', (join) => join.onRef('companies.id', '=', 'offers.company_id').onRef('companies.tenant_id', '=', 'offers.tenant_id'))
-    .leftJoin('rome_codes', 'rome_codes.code', 'offers.rome_code')
-    .where('offers.tenant_id', '=', t.tenantId)
-    .where('offers.id', '=', id)
-    .selectAll('offers')
-    .select(['companies.name as company_name', 'companies.slug as company_slug', 'companies.website as company_website', 'companies.logo_file_id as company_logo_file_id', 'rome_codes.label as rome_label'])
-    .executeTakeFirst();
+  return offerWithCompany(t).where('offers.id', '=', id).executeTakeFirst();
 }
 
 export type ManagedOfferRow = NonNullable<Awaited<ReturnType<typeof findOffer>>>;

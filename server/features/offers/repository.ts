@@ -62,13 +62,13 @@ export async function countBySector(t: TenantDb): Promise<{ sector: string | nul
     .execute();
 }
 
-export async function findPublishedById(t: TenantDb, id: string) {
+/** One offer with what its pages and JSON-LD need of its company and trade; callers add the conditions. */
+export function offerWithCompany(t: TenantDb) {
   return t.trx
     .selectFrom('offers')
-    .innerJoin('companies', 'companies.id', 'offers.company_id')
+    .innerJoin('companies', (join) => join.onRef('companies.id', '=', 'offers.company_id').onRef('companies.tenant_id', '=', 'offers.tenant_id'))
     .leftJoin('rome_codes', 'rome_codes.code', 'offers.rome_code')
-    .where('offers.id', '=', id)
-    .where(isVisible)
+    .where('offers.tenant_id', '=', t.tenantId)
     .selectAll('offers')
     .select([
       'companies.name as company_name',
@@ -76,8 +76,11 @@ export async function findPublishedById(t: TenantDb, id: string) {
       'companies.website as company_website',
       'companies.logo_file_id as company_logo_file_id',
       'rome_codes.label as rome_label',
-    ])
-    .executeTakeFirst();
+    ]);
+}
+
+export async function findPublishedById(t: TenantDb, id: string) {
+  return offerWithCompany(t).where('offers.id', '=', id).where(isVisible).executeTakeFirst();
 }
 
 export type PublishedOfferRow = NonNullable<Awaited<ReturnType<typeof findPublishedById>>>;
