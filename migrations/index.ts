@@ -6,6 +6,8 @@ import * as m0004 from './0004_company_space.js';
 import * as m0005 from './0005_billing.js';
 import * as m0006 from './0006_candidates.js';
 import * as m0007 from './0007_company_logo.js';
+import * as m0008 from './0008_tenant_settings.js';
+import * as m0009 from './0009_search_speed.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0005_billing': m0005,
   '0006_candidates': m0006,
   '0007_company_logo': m0007,
+  '0008_tenant_settings': m0008,
+  '0009_search_speed': m0009,
 };

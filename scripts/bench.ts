@@ -1,12 +1,13 @@
 /**
  * npm run bench [-- --offers 100000 --tenants 10 --duration 10 --connections 1,32 --mixes keyword,facet,geo,mixed
- *                   --server-url postgres://…]
+ *                   --cache on,off --server-url postgres://… --reuse]
  *
  * Search benchmark on a fresh database: starts a throw-away embedded PostgreSQL, loads N offers
  * (realistic French titles and descriptions from the demo catalogues, real communes) over T tenants,
  * measures the load and the index (re)build, starts the real server (server/main.ts, WORKER=off) in a
  * child process and hits GET /api/v1/offers with autocannon for keyword, facet and geo query mixes at
- * each concurrency. Prints p50/p95/p99 latency, requests/s and the server's peak RSS.
+ * each concurrency, once with the search cache (warm: the runs repeat their query lists) and once
+ * without (every request reaches the engine). Prints p50/p95/p99 latency, requests/s and peak RSS.
  * With MEILI_HOST set the server searches Meilisearch (index rebuilt first); default is PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,6 +43,8 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '1,32' },
     mixes: { type: 'string', default: 'keyword,facet,geo,mixed' },
+    /** Server runs with the search cache (on) and without it (off: every request reaches the engine). */
+    cache: { type: 'string', default: 'on,off' },
     /** A PostgreSQL server (privileged URL) to use instead of a throw-away embedded one; the database `cordee_bench` is recreated and kept. */
     'server-url': { type: 'string' },
     /** With --server-url: reuse the cordee_bench database of a previous run (no load, no rebuild). */
@@ -54,6 +57,8 @@ const TENANTS = Number(flags.tenants);
 const DURATION = Number(flags.duration);
 const CONNECTIONS = flags.connections!.split(',').map(Number);
 const MIXES = flags.mixes!.split(',') as Mix[];
+const CACHE_MODES = flags.cache!.split(',') as ('on' | 'off')[];
+if (CACHE_MODES.some((mode) => mode !== 'on' && mode !== 'off')) throw new Error('--cache : on, off ou on,off');
 type Mix = 'keyword' | 'facet' | 'geo' | 'mixed';
 
 const ROOT = findRootDir();
@@ -234,8 +239,8 @@ const CONTRACTS = ['cdi', 'cdd', 'seasonal', 'apprenticeship', 'interim'];
 const HOUSING = ['provided', 'help', 'none'];
 const RADII = [10, 20, 30, 50];
 
-function queries(mix: Mix, tenants: BenchTenant[], communes: Map<string, Commune[]>, count: number): { host: string; path: string }[] {
-  const random = createRandom(`bench:queries:${mix}`);
+function queries(mix: Mix, tenants: BenchTenant[], communes: Map<string, Commune[]>, count: number, seed: string = mix): { host: string; path: string }[] {
+  const random = createRandom(`bench:queries:${seed}`);
   const list: { host: string; path: string }[] = [];
   for (let i = 0; i < count; i++) {
     const tenant = random.pick(tenants);
@@ -280,6 +285,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 interface RunResult {
+  cache: 'on' | 'off';
   mix: Mix;
   connections: number;
   requests: number;
@@ -291,7 +297,7 @@ interface RunResult {
   rss: number;
 }
 
-async function run(port: number, pid: number, mix: Mix, connections: number, list: { host: string; path: string }[]): Promise<RunResult> {
+async function run(port: number, pid: number, cache: 'on' | 'off', mix: Mix, connections: number, list: { host: string; path: string }[]): Promise<RunResult> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -319,6 +325,7 @@ async function run(port: number, pid: number, mix: Mix, connections: number, lis
   clearInterval(sampler);
   latencies.sort((a, b) => a - b);
   return {
+    cache,
     mix,
     connections,
     requests: latencies.length,
@@ -329,6 +336,13 @@ async function run(port: number, pid: number, mix: Mix, connections: number, lis
     rps: latencies.length / DURATION,
     rss: peakRss,
   };
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
 }
 
 function get(port: number, host: string, url: string): Promise<number> {
@@ -385,48 +399,53 @@ await runScript(async (say) => {
     const vacuumSeconds = (Date.now() - started) / 1000;
     const { rows: sizes } = await sql<{ name: string; size: string }>`
       select c.relname as name, pg_size_pretty(pg_relation_size(c.oid)) as size from pg_class c
-      where c.relname in ('offers', 'offers_search_vector', 'offers_search_live', 'offers_search_geo', 'search_lexicon_word_trgm')
+      where c.relname in ('offers', 'offers_search_vector', 'offers_search_live', 'search_lexicon_word_trgm')
       order by c.relname`.execute(admin);
     const { rows: live } = await sql<{ n: number }>`select count(*)::int as n from offers where status = 'published' and expires_at > now()`.execute(admin);
     await admin.destroy();
     say(`index ${engine.name} reconstruit : ${indexed} documents en ${reindexSeconds.toFixed(1)} s ; VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s ; ${live[0].n} offres en ligne`);
     say(`tailles : ${sizes.map((s) => `${s.name} ${s.size}`).join(', ')}`);
 
-    const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: url,
-        TENANTS_DIR: tenantsDir,
-        DATA_DIR: path.join(work, 'data'),
-        PORT: String(port),
-        MIGRATE_ON_START: 'false',
-        SEED_DEMO: 'never',
-        WORKER: 'off',
-        ...(process.env.MEILI_HOST ? { MEILI_HOST: process.env.MEILI_HOST, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '' } : {}),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const deadline = Date.now() + 60_000;
-    while ((await get(port, tenants[0].host, '/healthz')) !== 200) {
-      if (Date.now() > deadline || server.exitCode !== null) throw new Error('le serveur ne démarre pas');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Warm-up: plans, JIT, connection pool.
-    await run(port, server.pid!, 'mixed', 8, queries('mixed', tenants, communesByTenant, 200));
-
     const results: RunResult[] = [];
-    for (const mix of MIXES) {
-      const list = queries(mix, tenants, communesByTenant, 2000);
-      for (const connections of CONNECTIONS) {
-        const result = await run(port, server.pid!, mix, connections, list);
-        results.push(result);
-        say(`${mix} c=${connections} : p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
+    for (const cache of CACHE_MODES) {
+      const port = await freePort();
+      server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NODE_ENV: 'development',
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: url,
+          TENANTS_DIR: tenantsDir,
+          DATA_DIR: path.join(work, 'data'),
+          PORT: String(port),
+          MIGRATE_ON_START: 'false',
+          SEED_DEMO: 'never',
+          WORKER: 'off',
+          SEARCH_CACHE_ENTRIES: cache === 'on' ? '5000' : '0',
+          ...(process.env.MEILI_HOST ? { MEILI_HOST: process.env.MEILI_HOST, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '' } : {}),
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const deadline = Date.now() + 60_000;
+      while ((await get(port, tenants[0].host, '/healthz')) !== 200) {
+        if (Date.now() > deadline || server.exitCode !== null) throw new Error('le serveur ne démarre pas');
+        await new Promise((r) => setTimeout(r, 200));
       }
+      // Warm-up: plans, connection pool (its own queries, so the measured runs start with an empty cache).
+      await run(port, server.pid!, cache, 'mixed', 8, queries('mixed', tenants, communesByTenant, 200, 'warm-up'));
+
+      for (const mix of MIXES) {
+        const list = queries(mix, tenants, communesByTenant, 2000);
+        for (const connections of CONNECTIONS) {
+          const result = await run(port, server.pid!, cache, mix, connections, list);
+          results.push(result);
+          say(`cache ${cache}, ${mix} c=${connections} : p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
+        }
+      }
+      await stop(server);
+      server = undefined;
     }
 
     const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
@@ -434,18 +453,14 @@ await runScript(async (say) => {
     console.log(`Moteur : ${engine.name} — ${OFFERS} offres (${live[0].n} en ligne), ${TENANTS} tenants, ${os.cpus().length} cœurs, ${DURATION} s par ligne`);
     console.log(`Chargement ${loadSeconds.toFixed(1)} s · reconstruction de l’index ${reindexSeconds.toFixed(1)} s · VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s`);
     console.log('');
-    console.log(line(['mélange', 'connexions', 'requêtes', 'erreurs', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'RSS max Mo']));
-    console.log(line(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+    console.log(line(['cache', 'mélange', 'connexions', 'requêtes', 'erreurs', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'RSS max Mo']));
+    console.log(line(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
     for (const r of results) {
-      console.log(line([r.mix, r.connections, r.requests, r.errors, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.rss]));
+      console.log(line([r.cache, r.mix, r.connections, r.requests, r.errors, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.rss]));
     }
     console.log('');
   } finally {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    }
+    if (server) await stop(server);
     for (const step of cleanup.reverse()) await step();
     if (!flags['server-url']) rmSync(work, { recursive: true, force: true });
     else say(`base cordee_bench conservée ; tenants dans ${path.join(work, 'tenants')}`);

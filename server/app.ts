@@ -33,18 +33,30 @@ import offersManageRoutes from './features/offers/manage-routes.js';
 import companiesApiRoutes from './features/companies/api-routes.js';
 import companySpaceRoutes from './features/companies/space-routes.js';
 import adminRoutes from './features/admin/routes.js';
-import { loadTenantRegistry, type TenantRegistry } from './tenancy/registry.js';
+import tenantSettingsPlugin from './features/tenant-settings/plugin.js';
+import tenantSettingsRoutes from './features/tenant-settings/routes.js';
+import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
+import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
-export function loadTenants(config: Config): TenantRegistry {
+export function loadTenants(config: Config): LiveTenantRegistry {
   return loadTenantRegistry(config.tenantsDir, { allowLocalhostSubdomains: config.env !== 'production' });
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
-    tenants: TenantRegistry;
+    tenants: LiveTenantRegistry;
   }
+}
+
+export interface BuildOptions {
+  /** Tenants already loaded (main.ts validates them before starting PostgreSQL). */
+  tenants?: LiveTenantRegistry;
+  /** Watch tenants/ and reload on change; default: in development only. Elsewhere tenants load once. */
+  watchTenants?: boolean;
+  /** Inserts the rows of tenants added by a reload (privileged role: main.ts gives it). */
+  registerTenants?: RegisterTenants;
 }
 
 /**
@@ -52,8 +64,8 @@ declare module 'fastify' {
  * where PostgreSQL is and calls listen/inject. Tenants are loaded and validated here, so an invalid
  * tenant.json fails the build with a message naming the file and the field.
  */
-export async function buildApp(config: Config, preloaded: { tenants?: TenantRegistry } = {}): Promise<FastifyInstance> {
-  const tenants = preloaded.tenants ?? loadTenants(config);
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const tenants = options.tenants ?? loadTenants(config);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -88,6 +100,8 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
   await app.register(errorsPlugin);
   await app.register(healthRoutes);
   await app.register(tenancyPlugin);
+  await app.register(tenantSettingsPlugin);
+  await app.register(hotReloadPlugin, { watch: options.watchTenants ?? config.env === 'development', register: options.registerTenants });
   await app.register(themeAssetsRoutes);
   // After tenancy: the user is resolved per tenant. CSRF guards every form POST; forms re-render refused posts.
   await app.register(authPlugin);
@@ -104,6 +118,7 @@ export async function buildApp(config: Config, preloaded: { tenants?: TenantRegi
   await app.register(companiesApiRoutes);
   await app.register(companySpaceRoutes);
   await app.register(adminRoutes);
+  await app.register(tenantSettingsRoutes);
   await app.register(searchRoutes);
   await app.register(seoRoutes);
   await app.register(accountsRoutes);

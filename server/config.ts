@@ -46,6 +46,8 @@ export interface Config {
     /** `meilisearch` when MEILI_HOST is set (unless SEARCH_ENGINE=postgres), else PostgreSQL full-text. */
     engine: 'postgres' | 'meilisearch';
     meilisearch?: { host: string; apiKey?: string; index: string; timeoutMs: number };
+    /** Results of the PostgreSQL engine kept in memory, valid while the tenant's offers are unchanged; 0 entries = off. */
+    cache: { entries: number; ttlMs: number };
   };
   /** The in-process background worker (server/jobs/), started by main.ts. */
   worker: { enabled: boolean; pollIntervalMs: number };
@@ -166,13 +168,14 @@ function secrets(env: Env, nodeEnv: Config['env'], dataDir: string): Config['sec
 function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
   const host = url(env, 'MEILI_HOST', ['http', 'https'])?.replace(/\/+$/, '');
   const engine = oneOf(env, 'SEARCH_ENGINE', ['postgres', 'meilisearch'] as const, host ? 'meilisearch' : 'postgres');
-  if (engine === 'postgres') return { engine };
+  const cache = { entries: integer(env, 'SEARCH_CACHE_ENTRIES', 5_000, 0, 1_000_000), ttlMs: integer(env, 'SEARCH_CACHE_TTL_S', 30, 1, 3_600) * 1000 };
+  if (engine === 'postgres') return { engine, cache };
   if (!host) throw new ConfigError('SEARCH_ENGINE', 'vaut meilisearch mais MEILI_HOST n’est pas défini');
   const apiKey = env.MEILI_MASTER_KEY || undefined;
   if (!apiKey && nodeEnv === 'production') throw new ConfigError('MEILI_MASTER_KEY', 'est obligatoire en production avec MEILI_HOST');
   const index = env.MEILI_INDEX || 'offers';
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(index)) throw new ConfigError('MEILI_INDEX', `doit ne contenir que lettres, chiffres, - et _ (reçu « ${index} »)`);
-  return { engine, meilisearch: { host, apiKey, index, timeoutMs: integer(env, 'MEILI_TIMEOUT_MS', 2_000, 100, 60_000) } };
+  return { engine, cache, meilisearch: { host, apiKey, index, timeoutMs: integer(env, 'MEILI_TIMEOUT_MS', 2_000, 100, 60_000) } };
 }
 
 /** Both Stripe keys or neither: half a configuration would take payments that never activate anything. */

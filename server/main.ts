@@ -6,6 +6,7 @@ import { adminKysely, hasTenantData, openDatabase, prepareDatabase } from './db/
 import { seedDemo } from './db/seed/demo-seed.js';
 import { createWorker } from './jobs/index.js';
 import type { Worker } from './jobs/worker.js';
+import { syncTenants } from './tenancy/sync.js';
 
 /** Process entry: the only place that reads the environment, starts PostgreSQL, listens and handles signals. */
 await runScript(async (say) => {
@@ -18,7 +19,17 @@ await runScript(async (say) => {
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let worker: Worker | undefined;
   try {
-    app = await buildApp({ ...config, database: { ...config.database, url: database.url } }, { tenants });
+    // A tenant added while the app runs (development reload) gets its `tenants` row with the privileged role.
+    const registerTenants = async (added: Pick<typeof tenants, 'tenants'>) => {
+      const admin = adminKysely(database.url, say);
+      try {
+        await syncTenants(admin, added);
+        say(`tenant(s) enregistré(s) : ${added.tenants.map((t) => t.id).join(', ')}`);
+      } finally {
+        await admin.destroy();
+      }
+    };
+    app = await buildApp({ ...config, database: { ...config.database, url: database.url } }, { tenants, registerTenants });
     const running = app;
     if (config.migrateOnStart) await prepareDatabase(database.url, app.tenants, config.referenceDataDir, say);
     const seedWanted = config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded !== undefined);
@@ -54,6 +65,7 @@ await runScript(async (say) => {
       const hosts = [...tenant.config.hostnames, ...(config.env !== 'production' ? [`${tenant.id}.localhost`] : [])];
       say(`${tenant.config.name} : ${hosts.map((h) => `http://${h}:${config.port}`).join(' , ')}`);
     }
+    if (config.env === 'development') say(`développement : les changements sous ${config.tenantsDir} sont pris en compte sans redémarrer`);
     if (config.mail.smtpUrl) say('e-mails : envoyés par SMTP (SMTP_URL)');
     else if (config.env === 'production') say(`ATTENTION : SMTP_URL n’est pas défini, les e-mails sont seulement écrits dans ${config.mail.dir}`);
     else say(`e-mails : écrits dans ${config.mail.dir}, lisibles sur /_dev/mail de chaque site`);

@@ -3,7 +3,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { TenantRegistry } from '../tenancy/registry.js';
 import { syncTenants } from '../tenancy/sync.js';
 import { withTenant } from './tenant-db.js';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
+import { ensureDatabase, findRunningEmbedded, startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
 import { createKysely } from './kysely.js';
 import { migrateToLatest } from './migrate.js';
 import { createPool } from './pool.js';
@@ -19,14 +19,19 @@ export interface OpenedDatabase {
 
 type Log = (message: string) => void;
 
-/** DATABASE_URL when configured, else the embedded server under <DATA_DIR>/pg (started here). */
+/**
+ * DATABASE_URL when configured, else the embedded server under <DATA_DIR>/pg: the one another
+ * process already runs there (left running by `embedded.stop()`), or one started here.
+ */
 export async function openDatabase(config: Config, log: Log): Promise<OpenedDatabase> {
   if (config.database.url) return { url: config.database.url };
   // A production instance quietly running its own throw-away database would lose data on redeploy.
   if (config.env === 'production') throw new ConfigError('DATABASE_URL', 'est obligatoire en production (postgres://…)');
   const dataDir = path.join(config.dataDir, 'pg');
-  log(`PostgreSQL embarqué : ${dataDir} (port ${config.database.embeddedPort})`);
-  const embedded = await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort });
+  const running = await findRunningEmbedded(dataDir);
+  if (running) log(`PostgreSQL embarqué déjà démarré : ${dataDir} (${new URL(running.url).port}), réutilisé`);
+  else log(`PostgreSQL embarqué : ${dataDir} (port ${config.database.embeddedPort})`);
+  const embedded = running ?? (await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort }));
   try {
     return { url: await ensureDatabase(embedded.url, EMBEDDED_DATABASE), embedded };
   } catch (error) {

@@ -22,6 +22,7 @@ export interface Database {
   account_tokens: AccountTokensTable;
   search_lexicon: SearchLexiconTable;
   search_outbox: SearchOutboxTable;
+  search_changes: SearchChangesTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
   company_invitations: CompanyInvitationsTable;
@@ -37,6 +38,7 @@ export interface Database {
   saved_offers: SavedOffersTable;
   alerts: AlertsTable;
   alert_sends: AlertSendsTable;
+  tenant_settings: TenantSettingsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -272,6 +274,17 @@ export interface SearchOutboxTable {
   created_at: Generated<Date>;
 }
 
+/**
+ * One row per statement that changed a tenant's offers or companies (triggers, migration 0009); the
+ * sum of weights is the generation the search cache is keyed by. Old rows are folded into one.
+ */
+export interface SearchChangesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  weight: ColumnType<number, number | undefined, number>;
+  created_at: Generated<Date>;
+}
+
 /** The background worker's queue (server/jobs/worker.ts). */
 export interface JobsTable {
   id: Generated<string>;
@@ -309,10 +322,10 @@ export interface CompanyInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const AUDIT_TARGETS = ['offer', 'company', 'user'] as const;
+export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
-/** What tenant admins did (migration 0004): insert-only for the app. */
+/** What tenant admins did (migration 0004; target `settings` without id since 0008): insert-only for the app. */
 export interface AdminAuditLogTable {
   id: Generated<string>;
   tenant_id: string;
@@ -320,7 +333,7 @@ export interface AdminAuditLogTable {
   actor_email: string;
   action: string;
   target_type: AuditTarget;
-  target_id: string;
+  target_id: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
   created_at: Generated<Date>;
 }
@@ -480,4 +493,23 @@ export interface AlertSendsTable {
   claimed_until: NullableTimestamp;
   sent_at: NullableTimestamp;
   created_at: Generated<Date>;
+}
+
+/**
+ * A tenant's runtime settings (migration 0008): overrides of its tenant.json, NULL = the file's value.
+ * Read through features/tenant-settings, never directly by other features (they see `tenant.config`).
+ */
+export interface TenantSettingsTable {
+  tenant_id: string;
+  contact_email: string | null;
+  contact_phone: string | null;
+  contact_address: string | null;
+  offer_lifetime_days: number | null;
+  offer_moderation: boolean | null;
+  feature_billing: boolean | null;
+  feature_messaging: boolean | null;
+  feature_housing_filter: boolean | null;
+  feature_shared_time: boolean | null;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
 }

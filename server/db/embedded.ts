@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
@@ -22,6 +22,8 @@ async function loadEmbeddedPostgres() {
 
 export interface EmbeddedServer {
   url: string;
+  /** True when another process (e.g. `npm start`) runs this server: stop() then leaves it running. */
+  reused?: boolean;
   stop(): Promise<void>;
 }
 
@@ -62,9 +64,48 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   return {
-    url: `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    url: serverUrl(options.port),
     stop: () => server.stop(),
   };
+}
+
+const serverUrl = (port: number) => `postgres://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/postgres`;
+
+/**
+ * The embedded server another process already runs on `dataDir` (`npm start` while a script runs),
+ * or undefined when none does. A second postmaster on the same directory would fail, so scripts
+ * connect to the running one instead: its postmaster.pid names the process and the port, and a
+ * connection proves it answers. A stale pid file (process gone) means "not running": PostgreSQL
+ * itself clears it at the next start.
+ */
+export async function findRunningEmbedded(dataDir: string): Promise<EmbeddedServer | undefined> {
+  let lines: string[];
+  try {
+    lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive, but owned by another user (as root, the server runs as `postgres`).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  const url = serverUrl(port);
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(`Un PostgreSQL embarqué tourne déjà sur ${dataDir} (pid ${pid}, port ${port}) mais ne répond pas : ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return { url, reused: true, stop: async () => {} };
 }
 
 /** Creates `name` on the server if missing and returns the URL that points at it. */

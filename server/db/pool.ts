@@ -30,7 +30,9 @@ export function poolConfig(options: PoolOptions): pg.PoolConfig {
     connectionString: options.connectionString,
     max: options.max,
     application_name: options.applicationName,
-    options: options.role ? `-c role=${options.role}` : undefined,
+    // The app's queries are short and latency-bound: parallel workers and JIT compilation cost more to
+    // start than they save at this size. Startup options, so no extra round trip per query.
+    options: options.role ? `-c role=${options.role} -c jit=off -c max_parallel_workers_per_gather=0` : undefined,
     types: typeParsers,
     // Fail fast when PostgreSQL is down instead of queueing requests forever.
     connectionTimeoutMillis: 5_000,

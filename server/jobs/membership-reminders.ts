@@ -31,6 +31,8 @@ export function defineBillingJobs(worker: Worker, db: Kysely<Database>, tenants:
     name: MEMBERSHIP_CALENDAR,
     maxAttempts: 1,
     async handler(_payload, { log }) {
+      // Billing on/off and the contact of the e-mails are runtime settings: read them current.
+      await tenants.refreshSettings();
       for (const tenant of tenants.tenants) {
         if (!billingGrid(tenant)) continue;
         // Links in reminders point at the tenant's first declared host name.

@@ -15,6 +15,8 @@ export interface PageMeta {
 declare module 'fastify' {
   interface FastifyInstance {
     theme(tenant: Tenant): Theme;
+    /** Every tenant's theme; replaced as a whole when the tenant folders are reloaded (development). */
+    themes: ThemeSet;
   }
   interface FastifyReply {
     /** Renders a page template of the request's tenant theme inside its layout. */
@@ -41,20 +43,41 @@ export function tenantView(tenant: Tenant) {
   };
 }
 
+/** One Theme per tenant. `build` reads the folders (and throws on a bad strings file); `replace` swaps at once. */
+export class ThemeSet {
+  private themes = new Map<string, Theme>();
+
+  constructor(
+    private readonly viewsDir: string,
+    /** Compiled templates are kept outside development. */
+    private readonly cache: boolean,
+  ) {}
+
+  build(tenants: readonly Tenant[]): Map<string, Theme> {
+    return new Map(tenants.map((tenant) => [tenant.id, new Theme(tenant, this.viewsDir, { cache: this.cache })]));
+  }
+
+  replace(themes: Map<string, Theme>): void {
+    this.themes = themes;
+  }
+
+  get(tenant: Tenant): Theme {
+    const theme = this.themes.get(tenant.id);
+    if (!theme) throw new Error(`Thème inconnu : ${tenant.id}`);
+    return theme;
+  }
+}
+
 /**
  * Our small renderer instead of @fastify/view's: @fastify/view registers partials on one shared engine
  * and resolves a single templates root, while each tenant needs its own engine and tenant-first lookup.
  */
 export default fp(
   async (app) => {
-    const themes = new Map(
-      app.tenants.tenants.map((tenant) => [tenant.id, new Theme(tenant, app.config.viewsDir, { cache: app.config.env !== 'development' })]),
-    );
-    app.decorate('theme', (tenant: Tenant) => {
-      const theme = themes.get(tenant.id);
-      if (!theme) throw new Error(`Thème inconnu : ${tenant.id}`);
-      return theme;
-    });
+    const themes = new ThemeSet(app.config.viewsDir, app.config.env !== 'development');
+    themes.replace(themes.build(app.tenants.tenants));
+    app.decorate('themes', themes);
+    app.decorate('theme', (tenant: Tenant) => themes.get(tenant));
     app.decorateReply('page', function (this: FastifyReply, template: string, data: { meta: PageMeta } & Record<string, unknown>) {
       const request = this.request;
       const base = origin(request);

@@ -4,91 +4,132 @@ import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 
-const Slug = Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' });
+// Every field carries a `description`: the schema is also published as tenants/tenant.schema.json
+// (npm run tenant -- schema), which editors use for completion and hover help in tenant.json.
+export const SLUG_PATTERN = '^[a-z][a-z0-9-]{1,39}$';
+export const HOSTNAME_PATTERN = '^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$';
+
+const Slug = Type.String({
+  pattern: SLUG_PATTERN,
+  description: 'Identifier of the board: the folder name and the tenant_id of its rows. 2–40 characters: lower-case letters, digits and hyphens, starting with a letter. Chosen once.',
+});
 const Code = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 60 });
 const Colour = Type.String({ pattern: '^#[0-9a-fA-F]{6}$' });
-const Hostname = Type.String({ pattern: '^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$' });
+const Hostname = Type.String({
+  pattern: HOSTNAME_PATTERN,
+  description: 'A public host name, lower case, without scheme or port, e.g. emploi.ml-besancon.fr.',
+});
 
 const Tier = Type.Object(
   {
-    code: Code,
-    label: Type.String({ minLength: 1 }),
-    minHeadcount: Type.Integer({ minimum: 0 }),
-    /** Inclusive upper bound; null for the open-ended last band. */
-    maxHeadcount: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-    yearlyPriceCents: Type.Integer({ minimum: 0 }),
+    code: Type.String({ ...Code, description: 'Stable kebab-case code of the band, e.g. "10-49". Memberships and Stripe prices refer to it.' }),
+    label: Type.String({ minLength: 1, description: 'Label shown to companies, e.g. "10 à 49 salariés".' }),
+    minHeadcount: Type.Integer({ minimum: 0, description: 'Smallest headcount of the band. The first band starts at 0 or 1; each band starts right after the previous one ends.' }),
+    maxHeadcount: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description: 'Largest headcount of the band (inclusive); null for the open-ended last band.',
+    }),
+    yearlyPriceCents: Type.Integer({ minimum: 0, description: 'Yearly price in euro cents (60000 = 600 €).' }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'One band of the membership grid, by company headcount.' },
 );
 
-const FreeMembership = Type.Object({ mode: Type.Literal('free') }, { additionalProperties: false });
+const FreeMembership = Type.Object(
+  { mode: Type.Literal('free', { description: '"free": employers publish without a membership.' }) },
+  { additionalProperties: false, description: 'Free for employers (e.g. a mission locale board).' },
+);
 const TierMembership = Type.Object(
     {
-      mode: Type.Literal('tiers'),
-      currency: Type.Literal('EUR'),
-      /** Publishing needs an active membership. */
-      required: Type.Boolean(),
-      graceDays: Type.Integer({ minimum: 0, maximum: 120 }),
-      tiers: Type.Array(Tier, { minItems: 1 }),
+      mode: Type.Literal('tiers', { description: '"tiers": a yearly membership priced by company size.' }),
+      currency: Type.Literal('EUR', { description: 'Currency of the prices; only "EUR" today.' }),
+      required: Type.Boolean({ description: 'true: publishing an offer needs an active membership.' }),
+      graceDays: Type.Integer({ minimum: 0, maximum: 120, description: 'Days after expiry during which publishing is still allowed (0–120).' }),
+      tiers: Type.Array(Tier, { minItems: 1, description: 'The bands, from the smallest companies to the largest; the last one has maxHeadcount null.' }),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, description: 'A paid membership grid by company size.' },
 );
-const Membership = Type.Union([FreeMembership, TierMembership]);
+const Membership = Type.Union([FreeMembership, TierMembership], {
+  description: 'How employers pay: { "mode": "free" } or a tier grid { "mode": "tiers", … }.',
+});
 
 /** Schema of tenants/<slug>/tenant.json. Unknown keys are errors: a typo must not pass silently. */
 export const TenantConfigSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String()),
+    $schema: Type.Optional(Type.String({ description: 'Path of this JSON schema, for editors: "../tenant.schema.json". Ignored by the app.' })),
     slug: Slug,
-    name: Type.String({ minLength: 2, maxLength: 80 }),
-    tagline: Type.String({ maxLength: 200 }),
-    kind: Type.Union([Type.Literal('cluster'), Type.Literal('youth'), Type.Literal('employer-group')]),
-    hostnames: Type.Array(Hostname, { uniqueItems: true }),
-    locale: Type.Literal('fr-FR'),
-    timezone: Type.Literal('Europe/Paris'),
+    name: Type.String({ minLength: 2, maxLength: 80, description: 'Site name shown in the header, page titles, e-mails and feeds (2–80 characters).' }),
+    tagline: Type.String({ maxLength: 200, description: 'One sentence under the name: home page, footer, RSS feed, meta description (≤ 200 characters).' }),
+    kind: Type.Union([Type.Literal('cluster'), Type.Literal('youth'), Type.Literal('employer-group')], {
+      description: '"cluster" (industry cluster, paying members), "youth" (mission locale) or "employer-group" (groupement d’employeurs).',
+    }),
+    hostnames: Type.Array(Hostname, {
+      uniqueItems: true,
+      description: 'Public host names of the board. No two tenants may share one. In development <slug>.localhost always works, so [] is fine until go-live.',
+    }),
+    locale: Type.Literal('fr-FR', { description: 'Language of the board; only "fr-FR" today.' }),
+    timezone: Type.Literal('Europe/Paris', { description: 'Time zone of dates; only "Europe/Paris" today.' }),
     contact: Type.Object(
       {
-        email: Type.String({ format: 'email' }),
-        phone: Type.Optional(Type.String({ pattern: '^[0-9 +().-]{6,20}$' })),
-        address: Type.Optional(Type.String({ maxLength: 200 })),
+        email: Type.String({ format: 'email', description: 'Contact address shown in the footer.' }),
+        phone: Type.Optional(Type.String({ pattern: '^[0-9 +().-]{6,20}$', description: 'Optional phone number, e.g. a free number "0 800 21 00 00" (digits, spaces and +().-, 6–20 characters).' })),
+        address: Type.Optional(Type.String({ maxLength: 200, description: 'Optional postal address (≤ 200 characters).' })),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'How to reach the team running the board.' },
     ),
     theme: Type.Object(
       {
-        primaryColor: Colour,
-        accentColor: Colour,
-        /** File under the tenant's assets/ folder. */
-        logo: Type.Optional(Type.String({ pattern: '^[a-z0-9._-]+\\.(svg|png|webp)$' })),
+        primaryColor: Type.String({
+          ...Colour,
+          description: '#rrggbb. Header, buttons and links; it carries white text, so it needs a contrast of at least 4.5:1 with white (checked by npm run tenant -- check).',
+        }),
+        accentColor: Type.String({
+          ...Colour,
+          description: '#rrggbb. Focus outlines and highlights on white: at least 3:1 with white (4.5:1 if tenant.css uses it as a text colour).',
+        }),
+        logo: Type.Optional(Type.String({ pattern: '^[a-z0-9._-]+\\.(svg|png|webp)$', description: 'Optional file name inside the tenant’s assets/ folder (.svg, .png or .webp, lower case), e.g. "logo.svg".' })),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'Colours and logo; the colours are served by /theme.css as --color-primary and --color-accent.' },
     ),
-    sectors: Type.Array(Type.Object({ code: Code, label: Type.String({ minLength: 2 }) }, { additionalProperties: false }), {
-      minItems: 1,
-    }),
+    sectors: Type.Array(
+      Type.Object(
+        {
+          code: Type.String({ ...Code, description: 'Kebab-case code, unique in the list; offers and the sector filter use it, so do not rename it once offers use it.' }),
+          label: Type.String({ minLength: 2, description: 'Label shown in filters and on offers.' }),
+        },
+        { additionalProperties: false, description: 'One sector of the board’s taxonomy.' },
+      ),
+      { minItems: 1, description: 'The board’s sector taxonomy (at least one), e.g. { "code": "hotellerie-restauration", "label": "Hôtellerie-restauration" }.' },
+    ),
     membership: Membership,
     offers: Type.Object(
       {
-        lifetimeDays: Type.Integer({ minimum: 1, maximum: 365 }),
-        moderation: Type.Boolean(),
+        lifetimeDays: Type.Integer({ minimum: 1, maximum: 365, description: 'How long an offer stays published (1–365 days).' }),
+        moderation: Type.Boolean({ description: 'true: new offers wait for review by the tenant’s staff before publication.' }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'Offer publication rules.' },
     ),
     features: Type.Object(
       {
-        billing: Type.Boolean(),
-        messaging: Type.Boolean(),
-        housingFilter: Type.Boolean(),
-        sharedTime: Type.Boolean(),
+        billing: Type.Boolean({ description: 'Membership payments (manual or Stripe). Cannot be true with membership.mode "free".' }),
+        messaging: Type.Boolean({ description: 'Messages between counsellors, young people and companies.' }),
+        housingFilter: Type.Boolean({ description: 'The housing filter on the search page (seasonal jobs with housing).' }),
+        sharedTime: Type.Boolean({ description: 'Shared-time needs of groupements d’employeurs.' }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'Feature switches, all true/false.' },
     ),
-    /** Personal data: candidate data is deleted after this many months without activity (default 24, CNIL). */
     privacy: Type.Optional(
-      Type.Object({ retentionMonths: Type.Integer({ minimum: 1, maximum: 120 }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          retentionMonths: Type.Integer({
+            minimum: 1,
+            maximum: 120,
+            description: 'Candidate data is deleted after this many months without activity (default 24, as the CNIL recommends).',
+          }),
+        },
+        { additionalProperties: false, description: 'Personal data retention (optional).' },
+      ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Cordée tenant (tenants/<slug>/tenant.json)', description: 'Configuration of one job board. Unknown keys are errors.' },
 );
 
 export const DEFAULT_RETENTION_MONTHS = 24;
@@ -204,6 +245,17 @@ function semanticProblems(config: TenantConfig, folderSlug: string): { field: st
   return problems;
 }
 
+/**
+ * Everything wrong with a configuration, one problem per field (`contact.email`, `sectors[2].code`…):
+ * the schema first, then, for a configuration of the right shape, the rules the schema cannot say.
+ * Used for tenant.json and for the runtime settings laid over it (features/tenant-settings).
+ */
+export function configProblems(raw: unknown, folderSlug: string): { field: string; message: string }[] {
+  registerFormats();
+  const invalid = schemaProblems(raw);
+  return invalid.length > 0 ? invalid : semanticProblems(raw as TenantConfig, folderSlug);
+}
+
 /** Reads and validates one tenant.json; throws TenantConfigError naming the file and each bad field. */
 export function readTenantConfig(tenantDir: string): TenantConfig {
   const file = path.join(tenantDir, 'tenant.json');
@@ -214,12 +266,8 @@ export function readTenantConfig(tenantDir: string): TenantConfig {
     const message = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'fichier introuvable' : `JSON illisible (${(error as Error).message})`;
     throw new TenantConfigError(file, [{ field: '', message }]);
   }
-  registerFormats();
-  const invalid = schemaProblems(raw);
-  if (invalid.length > 0) throw new TenantConfigError(file, invalid);
-  const config = raw as TenantConfig;
   // `_skeleton` (a template folder) declares `skeleton`: the underscore only keeps it from going live.
-  const problems = semanticProblems(config, path.basename(tenantDir).replace(/^_/, ''));
+  const problems = configProblems(raw, path.basename(tenantDir).replace(/^_/, ''));
   if (problems.length > 0) throw new TenantConfigError(file, problems);
-  return config;
+  return raw as TenantConfig;
 }

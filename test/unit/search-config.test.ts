@@ -6,9 +6,10 @@ const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...
 
 describe('search and worker configuration', () => {
   it('uses PostgreSQL by default and Meilisearch when MEILI_HOST is set', () => {
-    expect(load({}).search).toEqual({ engine: 'postgres' });
+    expect(load({}).search).toEqual({ engine: 'postgres', cache: { entries: 5000, ttlMs: 30_000 } });
     expect(load({ MEILI_HOST: 'http://127.0.0.1:7700/', MEILI_MASTER_KEY: 'k' }).search).toEqual({
       engine: 'meilisearch',
+      cache: { entries: 5000, ttlMs: 30_000 },
       meilisearch: { host: 'http://127.0.0.1:7700', apiKey: 'k', index: 'offers', timeoutMs: 2000 },
     });
     expect(load({ MEILI_HOST: 'http://127.0.0.1:7700', SEARCH_ENGINE: 'postgres' }).search.engine).toBe('postgres');
@@ -19,6 +20,9 @@ describe('search and worker configuration', () => {
     expect(() => load({ SEARCH_ENGINE: 'elastic' })).toThrow(ConfigError);
     expect(() => load({ MEILI_HOST: 'localhost:7700' })).toThrow(/MEILI_HOST doit commencer par http/);
     expect(() => load({ MEILI_HOST: 'http://x', MEILI_INDEX: 'a b' })).toThrow(/MEILI_INDEX/);
+    expect(load({ SEARCH_CACHE_ENTRIES: '0', SEARCH_CACHE_TTL_S: '5' }).search.cache).toEqual({ entries: 0, ttlMs: 5000 });
+    expect(() => load({ SEARCH_CACHE_ENTRIES: 'beaucoup' })).toThrow(/SEARCH_CACHE_ENTRIES doit être un entier/);
+    expect(() => load({ SEARCH_CACHE_TTL_S: '0' })).toThrow(/SEARCH_CACHE_TTL_S doit être entre 1 et 3600/);
     expect(() => loadConfig({ NODE_ENV: 'production', MEILI_HOST: 'http://x', JWT_SECRET: 'j'.repeat(40), COOKIE_SECRET: 'c'.repeat(40) })).toThrow(/MEILI_MASTER_KEY est obligatoire/);
   });
 

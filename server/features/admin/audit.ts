@@ -10,7 +10,8 @@ export async function recordAdminAction(
   t: TenantDb,
   actor: AuthUser,
   action: string,
-  target: { type: AuditTarget; id: string },
+  /** `id` is null for a target without a row of its own (the tenant's settings). */
+  target: { type: AuditTarget; id: string | null },
   details: Record<string, unknown> = {},
 ): Promise<void> {
   if (actor.role !== 'admin') return;

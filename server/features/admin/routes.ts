@@ -15,6 +15,14 @@ const INFO: Record<string, string> = { approuvee: 'admin.info.approved', refusee
 const ListQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
+/** An audit detail in words; a `{before, after}` change reads « avant → après » (null: the file's value, for settings). */
+function detailText(value: unknown, nullText: string): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const side = (v: unknown) => (v === null ? nullText : text(v));
+  if (value && typeof value === 'object' && 'before' in value && 'after' in value) return `${side(value.before)} → ${side(value.after)}`;
+  return text(value);
+}
+
 /**
  * The tenant admin space (/admin, role admin): moderation queue (approve, reject with a reason that
  * is e-mailed), companies and users with search and pagination, and the audit log of admin actions.
@@ -104,7 +112,7 @@ export default async function adminRoutes(fastify: FastifyInstance) {
         ...row,
         actionLabel: theme.strings[`audit.${row.action}`] ?? row.action,
         details: Object.entries(row.details ?? {})
-          .map(([key, value]) => `${key} : ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+          .map(([key, value]) => `${key} : ${detailText(value, theme.t('settings.audit.file'))}`)
           .join(' · '),
       })),
     });

@@ -144,6 +144,8 @@ const DIGEST_MAX_OFFERS = 20;
  */
 export async function sendDigests(deps: DigestDeps, now = new Date()): Promise<DigestReport> {
   const report: DigestReport = { opened: 0, sent: 0, empty: 0, failed: 0 };
+  // The housing filter and the contact in the e-mails are runtime settings: read them current.
+  await deps.tenants.refreshSettings();
   for (const tenant of deps.tenants.tenants) {
     report.opened += await withTenant(deps.db, tenant.id, (t) => repo.openDueWindows(t, now, BATCH));
     for (;;) {

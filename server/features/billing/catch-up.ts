@@ -21,6 +21,7 @@ export async function catchUpStripeEvents(
   const counts: Record<WebhookOutcome, number> = { processed: 0, duplicate: 0, ignored: 0, stale: 0 };
   if (!provider.recentEvents) return counts;
   const since = Math.floor(now.getTime() / 1000) - CATCH_UP_DAYS * 86_400;
+  await tenants.refreshSettings();
   for await (const event of provider.recentEvents(since)) {
     const tenantId = tenantOfEvent(event);
     const tenant = tenantId ? tenants.get(tenantId) : undefined;

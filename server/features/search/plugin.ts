@@ -12,7 +12,7 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const engine = createSearchEngine(app.config, app.db);
-    const fallback = engine.external ? new PostgresSearchEngine(app.db) : null;
+    const fallback = engine.external ? new PostgresSearchEngine(app.db, app.config.search.cache) : null;
     app.decorate('offerSearch', new SearchService(app.db, engine, fallback, app.log.child({ component: 'search' })));
   },
   { name: 'search', dependencies: ['database'] },

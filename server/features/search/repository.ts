@@ -14,6 +14,8 @@ export interface PgSearchInput
   tsquery: string | null;
   limit: number;
   offset: number;
+  /** False when the caller already has the facet counts of these conditions: only the page is read. */
+  withCombinations: boolean;
 }
 
 interface HitRow {
@@ -58,10 +60,7 @@ export interface FacetCombination {
  * combination of facet values, from which facets.ts derives the total and every facet count. One
  * hash aggregate on four short columns is much cheaper than a count per facet.
  */
-export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] }> {
-  // Search is short and latency-bound: no parallel workers (their start-up costs more than they save
-  // at this size) and no JIT compilation.
-  await sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`.execute(t.trx);
+export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] | null; generation: number }> {
   const conditions: RawBuilder<unknown>[] = [sql`o.status = 'published'`, sql`o.expires_at > now()`];
   if (input.tsquery) conditions.push(sql`o.search_vector @@ q.query`);
   if (input.rome) conditions.push(sql`o.rome_code = ${input.rome}`);
@@ -78,10 +77,11 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
     : null;
   if (input.near?.radiusKm) {
     const { lat, lon, radiusKm } = input.near;
-    // Bounding box on the GiST index (tenant_id, point(lon, lat)), then the exact great-circle distance.
+    // Bounding box on the coordinates of the covering index (migration 0009), then the exact distance.
     const dLat = radiusKm / 110.5;
     const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    conditions.push(sql`point(o.longitude, o.latitude) <@ box(point(${lon - dLon}::float8, ${lat - dLat}::float8), point(${lon + dLon}::float8, ${lat + dLat}::float8))`);
+    conditions.push(sql`o.latitude between ${lat - dLat}::float8 and ${lat + dLat}::float8`);
+    conditions.push(sql`o.longitude between ${lon - dLon}::float8 and ${lon + dLon}::float8`);
     conditions.push(sql`${origin} <= ${radiusKm * 1000}::float8`);
   }
   const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
@@ -96,9 +96,11 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
         ? sql`m.rank desc, m.published_at desc, m.id`
         : sql`m.published_at desc, m.id`;
 
-  const { rows } = await sql<{ hits: HitRow[]; combinations: FacetCombination[] }>`
+  // Read twice (page and counts), the matched offers are gathered once; read once (page only), the CTE
+  // is inlined so the facet filters and the date order reach the indexes and the scan stops at the page.
+  const { rows } = await sql<{ hits: HitRow[]; combinations: FacetCombination[] | null; generation: number }>`
     with q as (select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query),
-    matched as materialized (
+    matched as ${input.withCombinations ? sql`materialized` : sql`not materialized`} (
       select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, ${rank} as rank, ${distance} as distance_m
       from offers o, q
       where ${sql.join(conditions, sql` and `)}
@@ -110,17 +112,44 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
       order by ${order} limit ${input.limit} offset ${input.offset}
     )
     select
-      (select coalesce(json_agg(c), '[]') from (
-        select m.sector, m.contract, m.housing, m.department_code as department, count(*)::int as count
-        from matched m group by 1, 2, 3, 4
-      ) c) as combinations,
+      ${
+        input.withCombinations
+          ? sql`(select coalesce(json_agg(c), '[]') from (
+              select m.sector, m.contract, m.housing, m.department_code as department, count(*)::int as count
+              from matched m group by 1, 2, 3, 4
+            ) c)`
+          : sql`null::json`
+      } as combinations,
       (select coalesce(json_agg(h order by h.position), '[]') from (
         select p.position, o.id, o.title, c.name as company_name, c.slug as company_slug, o.contract, o.working_time,
                o.sector, o.housing, o.season, o.place_name, o.postal_code, o.commune_insee, o.latitude, o.longitude,
                o.published_at, p.distance_m
         from page p join offers o on o.id = p.id join companies c on c.id = o.company_id
-      ) h) as hits`.execute(t.trx);
-  return { combinations: rows[0].combinations, hits: rows[0].hits.map(toHit) };
+      ) h) as hits,
+      -- In the same statement, so the same snapshot as the results: the generation they are valid for.
+      (select coalesce(sum(weight), 0)::bigint from search_changes) as generation`.execute(t.trx);
+  return { combinations: rows[0].combinations, hits: rows[0].hits.map(toHit), generation: rows[0].generation };
+}
+
+/**
+ * The tenant's search generation (migration 0009): it changes with every committed change of its
+ * offers or companies, so a result computed at generation N is still exact while it reads N.
+ * One round trip, outside any transaction (search_generation sets the tenant for its own statement).
+ */
+export async function searchGeneration(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const { rows } = await sql<{ generation: number }>`select search_generation(${tenantId}) as generation`.execute(db);
+  return rows[0].generation;
+}
+
+/** Folds the tenant's change rows into one (same sum, so the same generation); keeps the table small. */
+export async function foldSearchChanges(t: TenantDb): Promise<number> {
+  const result = await sql`
+    with folded as (
+      delete from search_changes where (select count(*) from search_changes) > 1 returning weight
+    )
+    insert into search_changes (tenant_id, weight)
+    select ${t.tenantId}, sum(weight) from folded having count(*) > 0`.execute(t.trx);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /**

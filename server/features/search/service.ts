@@ -18,6 +18,7 @@ import {
   failOutbox,
   findCommune,
   findPlaces,
+  foldSearchChanges,
   liveDocumentPage,
   liveDocuments,
   outboxBacklog,
@@ -45,7 +46,7 @@ export interface SearchLogger {
 export function createSearchEngine(config: Config, db: Kysely<Database>): SearchEngine {
   const meili = config.search.meilisearch;
   if (config.search.engine === 'meilisearch' && meili) return new MeilisearchEngine(meili);
-  return new PostgresSearchEngine(db);
+  return new PostgresSearchEngine(db, config.search.cache);
 }
 
 /** After a failure of the external engine, searches go to PostgreSQL for this long before it is tried again. */
@@ -148,6 +149,8 @@ export class SearchService {
    */
   async drainOutbox(tenantId: string, maxBatches = 20): Promise<DrainReport> {
     const report: DrainReport = { indexed: 0, removed: 0, failed: 0 };
+    // Housekeeping of the cache generations (repository.ts), on the same beat.
+    await withTenant(this.db, tenantId, (t) => foldSearchChanges(t));
     if (!this.engine.external) {
       report.removed = await withTenant(this.db, tenantId, (t) => discardOutbox(t));
       return report;

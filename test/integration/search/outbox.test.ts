@@ -159,7 +159,7 @@ describe('Meilisearch unreachable (MEILI_HOST pointing at a closed port)', () =>
   let t: TestApp;
   beforeAll(async () => {
     const port = await freePort();
-    t = await createTestApp({ search: { engine: 'meilisearch', meilisearch: { host: `http://127.0.0.1:${port}`, index: 'offers', timeoutMs: 1000 } } });
+    t = await createTestApp({ search: { engine: 'meilisearch', meilisearch: { host: `http://127.0.0.1:${port}`, index: 'offers', timeoutMs: 1000 }, cache: { entries: 100, ttlMs: 30_000 } } });
   });
   afterAll(async () => t?.close());
 

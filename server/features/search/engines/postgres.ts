@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/database.js';
 import { withTenant } from '../../../db/tenant-db.js';
 import { FACETS, type FacetCount, type FacetName, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from '../port.js';
-import { countFacets, recomputeDocuments, searchOffers, similarWords } from '../repository.js';
+import { GenerationCache } from '../generation-cache.js';
+import { countFacets, recomputeDocuments, searchGeneration, searchOffers, similarWords, type FacetCombination, type PgSearchInput } from '../repository.js';
 import { analyze, genderVariants, type AnalyzedQuery } from '../text.js';
 
 /** Below this trigram similarity a known word is not offered as a correction. */
@@ -35,23 +36,70 @@ export function groupFacets(rows: { facet: FacetName; value: string; count: numb
   return facets;
 }
 
+/** What the offers matched depend on (the facet counts): the text and the conditions that are not facets. */
+function conditionsKey(query: SearchQuery, analyzed: AnalyzedQuery): unknown[] {
+  const { near } = query;
+  return [query.tenantId, analyzed.words, analyzed.lastIsPrefix, query.rome, query.publishedWithinDays, near ? [near.lat, near.lon, near.radiusKm] : null];
+}
+
+/** Everything a result depends on besides the data, as a string: the cache key. */
+export function cacheKey(query: SearchQuery, analyzed: AnalyzedQuery): string {
+  const { filters } = query;
+  return JSON.stringify([...conditionsKey(query, analyzed), [filters.sector, filters.contract, filters.housing, filters.department], query.sort, query.page, query.perPage]);
+}
+
+interface Found {
+  result: SearchResult;
+  combinations: FacetCombination[];
+  /** The search generation the result was read at. */
+  generation: number;
+}
+
 /**
- * The default engine: PostgreSQL itself is the index (offers.search_vector and the GIN, trigram and
- * GiST indexes of migration 0002, kept current by triggers), so there is nothing to feed and no lag.
+ * The default engine: PostgreSQL itself is the index (offers.search_vector and the GIN and trigram
+ * indexes of migration 0002, the covering index of 0009, kept current by triggers), so there is
+ * nothing to feed and no lag.
  * Every query runs in a tenant-bound transaction: row-level security confines it to the tenant.
+ * Two caches, keyed by the tenant's search generation (generation-cache.ts): whole results, so a
+ * repeated search costs one small query; and facet counts per set of conditions, so choosing a facet
+ * value, sorting or turning the page only reads the page of hits.
  */
 export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres';
   readonly external = false;
+  readonly results: GenerationCache<SearchResult> | null;
+  readonly counts: GenerationCache<FacetCombination[]> | null;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    cache: { entries: number; ttlMs: number } = { entries: 0, ttlMs: 0 },
+  ) {
+    this.results = cache.entries > 0 ? new GenerationCache(cache.entries, cache.ttlMs) : null;
+    this.counts = cache.entries > 0 ? new GenerationCache(cache.entries, cache.ttlMs) : null;
+  }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    const analyzed = analyze(query.text);
+    // Alert digests ask for one-off send windows: nothing to gain from keeping them.
+    if (!this.results || !this.counts || query.publishedAfter || query.publishedBefore) return (await this.searchNow(query, analyzed)).result;
+    const generation = await searchGeneration(this.db, query.tenantId);
+    const key = cacheKey(query, analyzed);
+    const cached = this.results.get(key, generation);
+    if (cached) return cached;
+    const countsKey = JSON.stringify(conditionsKey(query, analyzed));
+    const combinations = this.counts.get(countsKey, generation);
+    const found = await this.searchNow(query, analyzed, combinations && { generation, combinations });
+    this.results.set(key, found.generation, found.result);
+    this.counts.set(countsKey, found.generation, found.combinations);
+    return found.result;
+  }
+
+  /** `known`: facet counts of these conditions at a generation; used only if the data is still at it. */
+  private searchNow(query: SearchQuery, analyzed: AnalyzedQuery, known?: { generation: number; combinations: FacetCombination[] }): Promise<Found> {
     return withTenant(this.db, query.tenantId, async (t) => {
-      const analyzed = analyze(query.text);
       const fuzzy = analyzed.words.filter((w) => w.length >= MIN_FUZZY_LENGTH && !/^\d+$/.test(w));
       const corrections = fuzzy.length > 0 ? await similarWords(t, fuzzy, MIN_SIMILARITY) : new Map();
-      const result = await searchOffers(t, {
+      const input: PgSearchInput = {
         tsquery: buildTsQuery(analyzed, corrections),
         filters: query.filters,
         rome: query.rome,
@@ -62,9 +110,14 @@ export class PostgresSearchEngine implements SearchEngine {
         sort: query.sort,
         limit: query.perPage,
         offset: (query.page - 1) * query.perPage,
-      });
-      const { total, facets } = countFacets(result.combinations, query.filters);
-      return { total, hits: result.hits, facets: groupFacets(facets) };
+        withCombinations: !known,
+      };
+      let found = await searchOffers(t, input);
+      // The data changed since the counts were read: count again, so hits and counts always agree.
+      if (!found.combinations && found.generation !== known?.generation) found = await searchOffers(t, { ...input, withCombinations: true });
+      const combinations = found.combinations ?? known!.combinations;
+      const { total, facets } = countFacets(combinations, query.filters);
+      return { result: { total, hits: found.hits, facets: groupFacets(facets) }, combinations, generation: found.generation };
     });
   }
 
