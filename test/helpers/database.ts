@@ -44,3 +44,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** The tenant's first live offer (published, not expired) in id order: a stable subject for a test. */
+export function firstLiveOffer(admin: TestDatabase['admin'], tenant: string) {
+  return admin
+    .selectFrom('offers')
+    .select(['id', 'company_id', 'title'])
+    .where('tenant_id', '=', tenant)
+    .where('status', '=', 'published')
+    .where('expires_at', '>', new Date())
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+}

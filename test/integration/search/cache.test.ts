@@ -4,6 +4,7 @@ import { withTenant } from '../../../server/db/tenant-db.js';
 import { PostgresSearchEngine } from '../../../server/features/search/engines/postgres.js';
 import type { SearchQuery } from '../../../server/features/search/port.js';
 import { foldSearchChanges, searchGeneration } from '../../../server/features/search/repository.js';
+import { firstLiveOffer } from '../../helpers/database.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 
 const query = (overrides: Partial<SearchQuery> = {}): SearchQuery => ({
@@ -25,14 +26,7 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
     t = await createTestApp();
     cached = new PostgresSearchEngine(t.app.db, { entries: 100, ttlMs: 60_000 });
     uncached = new PostgresSearchEngine(t.app.db);
-    offer = await t.db.admin
-      .selectFrom('offers')
-      .select(['id', 'company_id', 'title'])
-      .where('tenant_id', '=', 'montagne')
-      .where('status', '=', 'published')
-      .where('expires_at', '>', new Date())
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
+    offer = await firstLiveOffer(t.db.admin, 'montagne');
   });
   afterAll(async () => t?.close());
 

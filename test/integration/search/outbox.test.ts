@@ -5,6 +5,7 @@ import { PostgresSearchEngine } from '../../../server/features/search/engines/po
 import type { IndexChanges, SearchEngine } from '../../../server/features/search/port.js';
 import { SearchService } from '../../../server/features/search/service.js';
 import { createWorker } from '../../../server/jobs/index.js';
+import { firstLiveOffer } from '../../helpers/database.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../../helpers/app.js';
 import { freePort } from '../../helpers/net.js';
 
@@ -41,14 +42,7 @@ describe('search outbox', () => {
     t = await createTestApp();
     engine = new RecordingEngine(new PostgresSearchEngine(t.app.db));
     service = new SearchService(t.app.db, engine, null, t.app.log);
-    offer = await t.db.admin
-      .selectFrom('offers')
-      .select(['id', 'company_id'])
-      .where('tenant_id', '=', 'montagne')
-      .where('status', '=', 'published')
-      .where('expires_at', '>', new Date())
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
+    offer = await firstLiveOffer(t.db.admin, 'montagne');
   });
   afterAll(async () => t?.close());
 
