@@ -21,7 +21,17 @@ export interface PoolOptions {
   max: number;
   /** When set, every connection runs as this role (startup option `-c role=…`), so RLS applies. */
   role?: string;
+  /** The web app's pool: short, latency-bound queries (see the startup options below). */
+  app?: boolean;
   applicationName: string;
+}
+
+function startupOptions(options: PoolOptions): string | undefined {
+  const settings = options.role ? [`-c role=${options.role}`] : [];
+  // The app's queries are short: parallel workers and JIT compilation cost more to start than they
+  // save at this size. Startup options, so no extra round trip per query.
+  if (options.app) settings.push('-c jit=off', '-c max_parallel_workers_per_gather=0');
+  return settings.length > 0 ? settings.join(' ') : undefined;
 }
 
 /** pg.Pool settings shared by the app (through @fastify/postgres) and the scripts. */
@@ -30,9 +40,7 @@ export function poolConfig(options: PoolOptions): pg.PoolConfig {
     connectionString: options.connectionString,
     max: options.max,
     application_name: options.applicationName,
-    // The app's queries are short and latency-bound: parallel workers and JIT compilation cost more to
-    // start than they save at this size. Startup options, so no extra round trip per query.
-    options: options.role ? `-c role=${options.role} -c jit=off -c max_parallel_workers_per_gather=0` : undefined,
+    options: startupOptions(options),
     types: typeParsers,
     // Fail fast when PostgreSQL is down instead of queueing requests forever.
     connectionTimeoutMillis: 5_000,

@@ -23,6 +23,7 @@ export default fp(
         connectionString: appUrl ?? url,
         // Without a dedicated login role, the privileged connection switches to the app role.
         role: appUrl ? undefined : APP_ROLE,
+        app: true,
         max: poolMax,
         applicationName: 'cordee',
       }),

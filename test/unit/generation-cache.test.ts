@@ -13,7 +13,7 @@ describe('GenerationCache', () => {
 
   it('forgets entries after their time limit, whatever the generation', () => {
     let now = 0;
-    const cache = new GenerationCache<string>(10, 1000, () => now);
+    const cache = new GenerationCache<string>(10, 1000, undefined, () => now);
     cache.set('q', 1, 'a');
     now = 999;
     expect(cache.get('q', 1)).toBe('a');
@@ -31,5 +31,20 @@ describe('GenerationCache', () => {
     expect(cache.get('b', 1)).toBeUndefined();
     expect(cache.get('a', 1)).toBe(1);
     expect(cache.get('c', 1)).toBe(3);
+  });
+
+  it('weighs values when asked: heavy values push out more entries, and one too heavy is not kept', () => {
+    const cache = new GenerationCache<number[]>(10, 1000, (rows) => rows.length);
+    cache.set('a', 1, [1, 2, 3, 4]);
+    cache.set('b', 1, [1, 2, 3, 4]);
+    expect(cache.weight).toBe(8);
+    cache.set('c', 1, [1, 2, 3, 4, 5, 6]);
+    expect([cache.get('a', 1), cache.get('b', 1)?.length, cache.get('c', 1)?.length]).toEqual([undefined, 4, 6]);
+    expect(cache.weight).toBe(10);
+    cache.set('b', 1, [1]); // replacing an entry replaces its weight
+    expect(cache.weight).toBe(7);
+    cache.set('énorme', 1, new Array(11).fill(0));
+    expect(cache.get('énorme', 1)).toBeUndefined();
+    expect(cache.weight).toBe(7);
   });
 });

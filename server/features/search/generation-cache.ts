@@ -1,6 +1,7 @@
 interface Entry<T> {
   generation: number;
   value: T;
+  weight: number;
   expiresAt: number;
 }
 
@@ -12,12 +13,18 @@ interface Entry<T> {
  */
 export class GenerationCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  private totalWeight = 0;
   hits = 0;
   misses = 0;
 
+  /**
+   * `maxWeight`: what the entries may weigh together; each weighs `weigh(value)` (1 by default, so
+   * `maxWeight` is then a number of entries): a value's size, for values whose size varies a lot.
+   */
   constructor(
-    private readonly maxEntries: number,
+    private readonly maxWeight: number,
     private readonly ttlMs: number,
+    private readonly weigh: (value: T) => number = () => 1,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,12 +42,26 @@ export class GenerationCache<T> {
   }
 
   set(key: string, generation: number, value: T): void {
-    this.entries.delete(key);
-    this.entries.set(key, { generation, value, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.remove(key);
+    const weight = this.weigh(value);
+    if (weight > this.maxWeight) return;
+    this.entries.set(key, { generation, value, weight, expiresAt: this.now() + this.ttlMs });
+    this.totalWeight += weight;
+    while (this.totalWeight > this.maxWeight) this.remove(this.entries.keys().next().value!);
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  get weight(): number {
+    return this.totalWeight;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.totalWeight -= entry.weight;
   }
 }

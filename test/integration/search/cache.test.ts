@@ -137,6 +137,12 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
     expect(await generation('montagne')).toBe(before);
   });
 
+  it('runs the app’s queries without JIT compilation or parallel workers (startup options of its pool)', async () => {
+    const { rows } = await sql<{ jit: string; workers: string }>`
+      select current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`.execute(t.app.db);
+    expect(rows[0]).toEqual({ jit: 'off', workers: '0' });
+  });
+
   it('marks the search operators LEAKPROOF, so row-level security lets them into index scans', async () => {
     const { rows } = await sql<{ fn: string; leakproof: boolean }>`
       select oid::regprocedure::text as fn, proleakproof as leakproof from pg_proc

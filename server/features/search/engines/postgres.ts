@@ -10,6 +10,11 @@ import { analyze, genderVariants, type AnalyzedQuery } from '../text.js';
 const MIN_SIMILARITY = 0.45;
 /** Short words are too ambiguous to correct ("ski" would become "skiman"). */
 const MIN_FUZZY_LENGTH = 4;
+/**
+ * The facet-count cache may hold this many combination rows per result the result cache holds: with
+ * the default 1 000 results (~20 KB each), about 20 MB of results and 30 MB of counts per process.
+ */
+const COUNT_ROWS_PER_ENTRY = 200;
 
 /**
  * to_tsquery text: words AND-ed; each word OR-ed with its other gender forms and, when the tenant does
@@ -75,7 +80,9 @@ export class PostgresSearchEngine implements SearchEngine {
     cache: { entries: number; ttlMs: number } = { entries: 0, ttlMs: 0 },
   ) {
     this.results = cache.entries > 0 ? new GenerationCache(cache.entries, cache.ttlMs) : null;
-    this.counts = cache.entries > 0 ? new GenerationCache(cache.entries, cache.ttlMs) : null;
+    // A set of facet counts is one row per combination of values (from a few to several hundred):
+    // weighed by its rows, at ~150 bytes a row.
+    this.counts = cache.entries > 0 ? new GenerationCache(cache.entries * COUNT_ROWS_PER_ENTRY, cache.ttlMs, (rows: FacetCombination[]) => rows.length + 1) : null;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
