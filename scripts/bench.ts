@@ -423,7 +423,7 @@ await runScript(async (say) => {
           MIGRATE_ON_START: 'false',
           SEED_DEMO: 'never',
           WORKER: 'off',
-          SEARCH_CACHE_ENTRIES: cache === 'on' ? '1000' : '0',
+          SEARCH_CACHE_ENTRIES: cache === 'on' ? '5000' : '0',
           ...(process.env.MEILI_HOST ? { MEILI_HOST: process.env.MEILI_HOST, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '' } : {}),
         },
         stdio: ['ignore', 'inherit', 'inherit'],

@@ -168,7 +168,7 @@ function secrets(env: Env, nodeEnv: Config['env'], dataDir: string): Config['sec
 function searchConfig(env: Env, nodeEnv: Config['env']): Config['search'] {
   const host = url(env, 'MEILI_HOST', ['http', 'https'])?.replace(/\/+$/, '');
   const engine = oneOf(env, 'SEARCH_ENGINE', ['postgres', 'meilisearch'] as const, host ? 'meilisearch' : 'postgres');
-  const cache = { entries: integer(env, 'SEARCH_CACHE_ENTRIES', 1_000, 0, 100_000), ttlMs: integer(env, 'SEARCH_CACHE_TTL_S', 30, 1, 3_600) * 1000 };
+  const cache = { entries: integer(env, 'SEARCH_CACHE_ENTRIES', 5_000, 0, 100_000), ttlMs: integer(env, 'SEARCH_CACHE_TTL_S', 30, 1, 3_600) * 1000 };
   if (engine === 'postgres') return { engine, cache };
   if (!host) throw new ConfigError('SEARCH_ENGINE', 'vaut meilisearch mais MEILI_HOST n’est pas défini');
   const apiKey = env.MEILI_MASTER_KEY || undefined;

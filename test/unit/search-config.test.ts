@@ -6,10 +6,10 @@ const load = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...
 
 describe('search and worker configuration', () => {
   it('uses PostgreSQL by default and Meilisearch when MEILI_HOST is set', () => {
-    expect(load({}).search).toEqual({ engine: 'postgres', cache: { entries: 1000, ttlMs: 30_000 } });
+    expect(load({}).search).toEqual({ engine: 'postgres', cache: { entries: 5000, ttlMs: 30_000 } });
     expect(load({ MEILI_HOST: 'http://127.0.0.1:7700/', MEILI_MASTER_KEY: 'k' }).search).toEqual({
       engine: 'meilisearch',
-      cache: { entries: 1000, ttlMs: 30_000 },
+      cache: { entries: 5000, ttlMs: 30_000 },
       meilisearch: { host: 'http://127.0.0.1:7700', apiKey: 'k', index: 'offers', timeoutMs: 2000 },
     });
     expect(load({ MEILI_HOST: 'http://127.0.0.1:7700', SEARCH_ENGINE: 'postgres' }).search.engine).toBe('postgres');

@@ -55,10 +55,10 @@ export interface FacetCombination {
 }
 
 /**
- * One round trip: the offers matching the text, place, ROME and date conditions are gathered once (a
- * narrow CTE); from it come the page of hits (with the facet filters) and the number of offers per
- * combination of facet values, from which facets.ts derives the total and every facet count. One
- * hash aggregate on four short columns is much cheaper than a count per facet.
+ * One round trip: the offers matching the text, place, ROME and date conditions (a narrow CTE) give
+ * the page of hits (with the facet filters) and the number of offers per combination of facet values,
+ * from which countFacets derives the total and every facet count. One hash aggregate on four short
+ * columns is much cheaper than a count per facet.
  */
 export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] | null; generation: number }> {
   const conditions: RawBuilder<unknown>[] = [sql`o.status = 'published'`, sql`o.expires_at > now()`];
@@ -96,11 +96,14 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
         ? sql`m.rank desc, m.published_at desc, m.id`
         : sql`m.published_at desc, m.id`;
 
-  // Read twice (page and counts), the matched offers are gathered once; read once (page only), the CTE
-  // is inlined so the facet filters and the date order reach the indexes and the scan stops at the page.
+  // With words, the matched offers come from the heap (the GIN index is not covering): gathered once for
+  // the page and the counts. Without, each reader scans the covering index of live offers on its own:
+  // cheaper than writing and re-reading thousands of rows (15 ms instead of 27 ms for 9 000 offers),
+  // and the page alone lets the facet filters and the date order reach the index and stop at the page.
+  const gatherOnce = input.withCombinations && input.tsquery !== null;
   const { rows } = await sql<{ hits: HitRow[]; combinations: FacetCombination[] | null; generation: number }>`
     with q as (select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query),
-    matched as ${input.withCombinations ? sql`materialized` : sql`not materialized`} (
+    matched as ${gatherOnce ? sql`materialized` : sql`not materialized`} (
       select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, ${rank} as rank, ${distance} as distance_m
       from offers o, q
       where ${sql.join(conditions, sql` and `)}

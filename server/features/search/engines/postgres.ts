@@ -12,7 +12,7 @@ const MIN_SIMILARITY = 0.45;
 const MIN_FUZZY_LENGTH = 4;
 /**
  * The facet-count cache may hold this many combination rows per result the result cache holds: with
- * the default 1 000 results (~20 KB each), about 20 MB of results and 30 MB of counts per process.
+ * the default 5 000 results, the bench measured ~100 MB more resident memory than without cache.
  */
 const COUNT_ROWS_PER_ENTRY = 200;
 
