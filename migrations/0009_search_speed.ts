@@ -18,7 +18,7 @@ const LEAKPROOF = ['ts_match_vq(tsvector, tsquery)', 'similarity_op(text, text)'
 /**
  * Search speed (issue #4):
  * - LEAKPROOF search operators (above);
- * - coordinates in the covering index of live offers, instead of a GiST index (below);
+ * - coordinates in the covering indexes of live offers, instead of a GiST index (below);
  * - search_changes: one row per statement that changes a tenant's offers (or the company names and
  *   slugs shown in hits). The sum of `weight` over the rows a snapshot sees only grows, commit by
  *   commit, so two reads with the same sum saw the same changes: the PostgreSQL engine caches results
@@ -44,6 +44,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index offers_search_live`.execute(db);
   await sql`alter index offers_search_live_v2 rename to offers_search_live`.execute(db);
   await sql`drop index offers_search_geo`.execute(db);
+  // The same entries by latitude: a radius reads only its band of latitudes (10 km around Nice: 801
+  // entries instead of the tenant's 9 000, 8 ms → 5 ms; 50 km: 15 ms → 11 ms).
+  await sql`
+    create index offers_search_latitude on offers (tenant_id, latitude)
+    include (longitude, id, published_at, expires_at, sector, contract, housing, department_code, rome_code)
+    where status = 'published'`.execute(db);
 
   await db.schema
     .createTable('search_changes')
@@ -111,6 +117,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   }
   await sql`drop function if exists search_record_change()`.execute(db);
   await db.schema.dropTable('search_changes').ifExists().execute();
+  await sql`drop index if exists offers_search_latitude`.execute(db);
   await sql`create index offers_search_geo on offers using gist (tenant_id, point(longitude, latitude)) where status = 'published'`.execute(db);
   await sql`drop index offers_search_live`.execute(db);
   await sql`

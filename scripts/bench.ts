@@ -399,7 +399,7 @@ await runScript(async (say) => {
     const vacuumSeconds = (Date.now() - started) / 1000;
     const { rows: sizes } = await sql<{ name: string; size: string }>`
       select c.relname as name, pg_size_pretty(pg_relation_size(c.oid)) as size from pg_class c
-      where c.relname in ('offers', 'offers_search_vector', 'offers_search_live', 'search_lexicon_word_trgm')
+      where c.relname in ('offers', 'offers_search_vector', 'offers_search_live', 'offers_search_latitude', 'search_lexicon_word_trgm')
       order by c.relname`.execute(admin);
     const { rows: live } = await sql<{ n: number }>`select count(*)::int as n from offers where status = 'published' and expires_at > now()`.execute(admin);
     await admin.destroy();

@@ -77,7 +77,8 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
     : null;
   if (input.near?.radiusKm) {
     const { lat, lon, radiusKm } = input.near;
-    // Bounding box on the coordinates of the covering index (migration 0009), then the exact distance.
+    // Bounding box on the coordinates of the covering indexes (migration 0009: the latitude band is an
+    // index range), then the exact distance.
     const dLat = radiusKm / 110.5;
     const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
     conditions.push(sql`o.latitude between ${lat - dLat}::float8 and ${lat + dLat}::float8`);
