@@ -135,9 +135,21 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
   const theme = new Theme({ id: config.slug, dir: tenantDir, config }, baseViewsDir, { cache: false });
   const templates = theme.templates();
   const partials = new Set(templates.filter((t) => t.name.startsWith('partials/')).map((t) => t.name.slice('partials/'.length)));
+  const fileOf = (template: (typeof templates)[number]) =>
+    path.join(template.source === 'tenant' ? path.join(tenantDir, 'views') : baseViewsDir, `${template.name}.hbs`);
+  const parses = (file: string) => {
+    try {
+      Handlebars.parse(readFileSync(file, 'utf8'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Reported once, on the partial itself, not again on every page that includes it.
+  const unparsablePartial = templates.some((t) => t.name.startsWith('partials/') && !parses(fileOf(t)));
   for (const template of templates) {
     const label = `${template.source === 'tenant' ? 'views' : 'base'}/${template.name}.hbs`;
-    const file = path.join(template.source === 'tenant' ? path.join(tenantDir, 'views') : baseViewsDir, `${template.name}.hbs`);
+    const file = fileOf(template);
     if (template.source === 'tenant' && !existsSync(path.join(baseViewsDir, `${template.name}.hbs`))) {
       findings.push({ check: 'T003-unknown-template', severity: 'recommendation', message: `views/${template.name}.hbs ne remplace aucun gabarit de base (faute de frappe ?)` });
     }
@@ -164,7 +176,8 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
       // A partial missing further down is reported, with its line, on the template that uses it.
-      if (!/The partial .* could not be found/.test(message)) findings.push({ check: 'T004-template', severity: 'fatal', message: `${label} : ${message}` });
+      const consequence = /The partial .* could not be found/.test(message) || (unparsablePartial && /^Parse error/.test(message));
+      if (!consequence) findings.push({ check: 'T004-template', severity: 'fatal', message: `${label} : ${message}` });
     }
   }
 

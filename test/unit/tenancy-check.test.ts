@@ -42,6 +42,12 @@ describe('tenant check (npm run tenant -- check)', () => {
     expect(fatal(dir, 'montagne').map((f) => `${f.check} ${f.message.split(' :')[0]}`)).toEqual(['T004-template views/pages/home.hbs']);
   });
 
+  it('reports a partial that does not compile once, on the partial, not on every page that includes it', () => {
+    const dir = copyTenants(['dijon']);
+    writeTenantFile(dir, 'dijon', 'views/partials/footer.hbs', '<footer>{{#if x}}</footer>');
+    expect(fatal(dir, 'dijon').map((f) => `${f.check} ${f.message.split(' :')[0]}`)).toEqual(['T004-template views/partials/footer.hbs']);
+  });
+
   it('finds a host name another tenant folder already declares, or another tenant’s .localhost name', () => {
     const dir = copyTenants(['montagne', 'dijon']);
     editTenantJson(dir, 'dijon', (c) => (c.hostnames = ['emploi-montagne.cordee.example', 'montagne.localhost', 'dijon.localhost', 'beaune.localhost']));
