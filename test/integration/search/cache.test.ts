@@ -35,9 +35,9 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
   it('answers a repeated search from memory while the tenant’s offers are unchanged', async () => {
     const q = query({ text: 'perchman' });
     const first = await cached.search(q);
-    const hitsBefore = cached.results!.hits;
+    const hitsBefore = cached.cache!.results.hits;
     const second = await cached.search(q);
-    expect(cached.results!.hits).toBe(hitsBefore + 1);
+    expect(cached.cache!.results.hits).toBe(hitsBefore + 1);
     expect(second).toBe(first);
     expect(second).toEqual(await uncached.search(q));
   });
@@ -87,7 +87,7 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
   it('reuses the facet counts of the same conditions when only a facet, the sort or the page changes', async () => {
     const base = query({ text: 'serveur' });
     const all = await cached.search(base);
-    const countsHits = cached.counts!.hits;
+    const countsHits = cached.cache!.counts.hits;
     const contract = all.facets.contract[0].value;
     const variants = [
       { ...base, filters: { contract } },
@@ -95,7 +95,7 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
       { ...base, perPage: 5, page: 2 },
     ];
     for (const variant of variants) expect(await cached.search(variant)).toEqual(await uncached.search(variant));
-    expect(cached.counts!.hits).toBe(countsHits + variants.length);
+    expect(cached.cache!.counts.hits).toBe(countsHits + variants.length);
   });
 
   it('recounts when the data changed between the cached counts and the page', async () => {

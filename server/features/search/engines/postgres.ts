@@ -41,16 +41,17 @@ export function groupFacets(rows: { facet: FacetName; value: string; count: numb
   return facets;
 }
 
-/** What the offers matched depend on (the facet counts): the text and the conditions that are not facets. */
-function conditionsKey(query: SearchQuery, analyzed: AnalyzedQuery): unknown[] {
-  const { near } = query;
-  return [query.tenantId, analyzed.words, analyzed.lastIsPrefix, query.rome, query.publishedWithinDays, near ? [near.lat, near.lon, near.radiusKm] : null];
-}
-
-/** Everything a result depends on besides the data, as a string: the cache key. */
-export function cacheKey(query: SearchQuery, analyzed: AnalyzedQuery): string {
-  const { filters } = query;
-  return JSON.stringify([...conditionsKey(query, analyzed), [filters.sector, filters.contract, filters.housing, filters.department], query.sort, query.page, query.perPage]);
+/**
+ * The cache keys of a query: `counts` names what the offers matched depend on (the text and the
+ * conditions that are not facets), `result` adds what only the page depends on.
+ */
+function cacheKeys(query: SearchQuery, analyzed: AnalyzedQuery): { counts: string; result: string } {
+  const { near, filters } = query;
+  const conditions = [query.tenantId, analyzed.words, analyzed.lastIsPrefix, query.rome, query.publishedWithinDays, near ? [near.lat, near.lon, near.radiusKm] : null];
+  return {
+    counts: JSON.stringify(conditions),
+    result: JSON.stringify([...conditions, [filters.sector, filters.contract, filters.housing, filters.department], query.sort, query.page, query.perPage]),
+  };
 }
 
 interface Found {
@@ -62,7 +63,7 @@ interface Found {
 
 /**
  * The default engine: PostgreSQL itself is the index (offers.search_vector and the GIN and trigram
- * indexes of migration 0002, the covering index of 0009, kept current by triggers), so there is
+ * indexes of migration 0002, the covering indexes of 0009, kept current by triggers), so there is
  * nothing to feed and no lag.
  * Every query runs in a tenant-bound transaction: row-level security confines it to the tenant.
  * Two caches, keyed by the tenant's search generation (generation-cache.ts): whole results, so a
@@ -72,32 +73,37 @@ interface Found {
 export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres';
   readonly external = false;
-  readonly results: GenerationCache<SearchResult> | null;
-  readonly counts: GenerationCache<FacetCombination[]> | null;
+  /** Null when the cache is off (SEARCH_CACHE_ENTRIES=0). */
+  readonly cache: { results: GenerationCache<SearchResult>; counts: GenerationCache<FacetCombination[]> } | null;
 
   constructor(
     private readonly db: Kysely<Database>,
     cache: { entries: number; ttlMs: number } = { entries: 0, ttlMs: 0 },
   ) {
-    this.results = cache.entries > 0 ? new GenerationCache(cache.entries, cache.ttlMs) : null;
-    // A set of facet counts is one row per combination of values (from a few to several hundred):
-    // weighed by its rows, at ~150 bytes a row.
-    this.counts = cache.entries > 0 ? new GenerationCache(cache.entries * COUNT_ROWS_PER_ENTRY, cache.ttlMs, (rows: FacetCombination[]) => rows.length + 1) : null;
+    this.cache =
+      cache.entries > 0
+        ? {
+            results: new GenerationCache(cache.entries, cache.ttlMs),
+            // A set of facet counts is one row per combination of values (from a few to several
+            // hundred): weighed by its rows, at ~150 bytes a row.
+            counts: new GenerationCache(cache.entries * COUNT_ROWS_PER_ENTRY, cache.ttlMs, (rows: FacetCombination[]) => rows.length + 1),
+          }
+        : null;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const analyzed = analyze(query.text);
     // Alert digests ask for one-off send windows: nothing to gain from keeping them.
-    if (!this.results || !this.counts || query.publishedAfter || query.publishedBefore) return (await this.searchNow(query, analyzed)).result;
+    if (!this.cache || query.publishedAfter || query.publishedBefore) return (await this.searchNow(query, analyzed)).result;
+    const { results, counts } = this.cache;
     const generation = await searchGeneration(this.db, query.tenantId);
-    const key = cacheKey(query, analyzed);
-    const cached = this.results.get(key, generation);
+    const keys = cacheKeys(query, analyzed);
+    const cached = results.get(keys.result, generation);
     if (cached) return cached;
-    const countsKey = JSON.stringify(conditionsKey(query, analyzed));
-    const combinations = this.counts.get(countsKey, generation);
+    const combinations = counts.get(keys.counts, generation);
     const found = await this.searchNow(query, analyzed, combinations && { generation, combinations });
-    this.results.set(key, found.generation, found.result);
-    this.counts.set(countsKey, found.generation, found.combinations);
+    results.set(keys.result, found.generation, found.result);
+    counts.set(keys.counts, found.generation, found.combinations);
     return found.result;
   }
 
