@@ -135,30 +135,26 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
   const theme = new Theme({ id: config.slug, dir: tenantDir, config }, baseViewsDir, { cache: false });
   const templates = theme.templates();
   const partials = new Set(templates.filter((t) => t.name.startsWith('partials/')).map((t) => t.name.slice('partials/'.length)));
-  const fileOf = (template: (typeof templates)[number]) =>
-    path.join(template.source === 'tenant' ? path.join(tenantDir, 'views') : baseViewsDir, `${template.name}.hbs`);
-  const parses = (file: string) => {
+  // Every template compiled first: a partial that does not compile is reported once, on itself, not
+  // again on every page that includes it.
+  const compiled = templates.map((template) => {
+    const file = path.join(template.source === 'tenant' ? path.join(tenantDir, 'views') : baseViewsDir, `${template.name}.hbs`);
     try {
-      Handlebars.parse(readFileSync(file, 'utf8'));
-      return true;
-    } catch {
-      return false;
+      const ast = Handlebars.parse(readFileSync(file, 'utf8'));
+      Handlebars.precompile(ast);
+      return { template, ast };
+    } catch (error) {
+      return { template, error: (error as Error).message.split('\n')[0] };
     }
-  };
-  // Reported once, on the partial itself, not again on every page that includes it.
-  const unparsablePartial = templates.some((t) => t.name.startsWith('partials/') && !parses(fileOf(t)));
-  for (const template of templates) {
+  });
+  const unparsablePartial = compiled.some((c) => c.error !== undefined && c.template.name.startsWith('partials/'));
+  for (const { template, ast, error } of compiled) {
     const label = `${template.source === 'tenant' ? 'views' : 'base'}/${template.name}.hbs`;
-    const file = fileOf(template);
     if (template.source === 'tenant' && !existsSync(path.join(baseViewsDir, `${template.name}.hbs`))) {
       findings.push({ check: 'T003-unknown-template', severity: 'recommendation', message: `views/${template.name}.hbs ne remplace aucun gabarit de base (faute de frappe ?)` });
     }
-    let ast: hbs.AST.Program;
-    try {
-      ast = Handlebars.parse(readFileSync(file, 'utf8'));
-      Handlebars.precompile(ast);
-    } catch (error) {
-      findings.push({ check: 'T004-template', severity: 'fatal', message: `${label} : ${(error as Error).message.split('\n')[0]}` });
+    if (!ast) {
+      findings.push({ check: 'T004-template', severity: 'fatal', message: `${label} : ${error}` });
       continue;
     }
     const uses = templateUses(ast);
