@@ -54,10 +54,8 @@ describe.skipIf(skipBrowserTests)('accounts in Chromium', { timeout: 90_000 }, (
     expect(new URL(page.url()).pathname).toBe('/compte/connexion');
 
     await page.waitForLoadState('networkidle');
-    // No console error (CSP included) nor failing request on the way; a favicon fetch cut short by the
-    // next navigation (ERR_ABORTED) is the browser's doing, not a failure.
-    const real = problems.filter((p) => !p.includes('net::ERR_ABORTED'));
-    expect(real, real.join('\n')).toEqual([]);
+    // No console error (CSP included) nor failing request on the way.
+    expect(problems, problems.join('\n')).toEqual([]);
   });
 
   it('shows a refused form with its errors: summary focused, messages tied to the fields, values kept', async () => {

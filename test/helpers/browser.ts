@@ -40,7 +40,8 @@ export async function launchChromium(): Promise<Browser> {
 
 /**
  * Collects what a user would never see but should worry us: console errors (CSP violations
- * included), uncaught exceptions, and same-origin requests that fail or answer >= 400.
+ * included), uncaught exceptions, and same-origin requests that fail (other than the browser's own
+ * cancellations) or answer >= 400.
  * Returns the live list; assert it is empty once the page has settled.
  */
 export function watchPage(page: Page, origin: string): string[] {
@@ -57,7 +58,12 @@ export function watchPage(page: Page, origin: string): string[] {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message} (${page.url()})`));
   page.on('requestfailed', (request) => {
-    if (sameOrigin(request.url())) problems.push(`request failed: ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    const error = request.failure()?.errorText;
+    // ERR_ABORTED is the browser cancelling a load itself: a navigation away while the favicon or an
+    // image was still loading. A failing server shows as a status (below) or a connection error; a
+    // cancelled navigation makes goto()/waitForURL() throw in the test itself.
+    if (error === 'net::ERR_ABORTED') return;
+    if (sameOrigin(request.url())) problems.push(`request failed: ${request.method()} ${request.url()}: ${error}`);
   });
   page.on('response', (response) => {
     if (sameOrigin(response.url()) && response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
