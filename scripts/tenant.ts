@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, runScript } from '../server/cli.js';
 import { loadScriptConfig, type Config } from '../server/config.js';
-import { adminKysely, openDatabase } from '../server/db/bootstrap.js';
+import { adminKysely, migrateWithReferenceData, openDatabase } from '../server/db/bootstrap.js';
 import { withTenant } from '../server/db/tenant-db.js';
 import { checkTenant, type CheckFinding } from '../server/tenancy/check.js';
 import { createTenant, hasTenantsTable, SKELETON, TenantToolError } from '../server/tenancy/create.js';
@@ -73,12 +73,17 @@ enregistrement (${'{'}"table", "row"}), puis une ligne de fin avec les nombres p
 Sans --with-credentials, les comptes sont exportés sans empreinte de mot de passe (chacun devra
 réinitialiser le sien) ; sans --with-cvs, les CV ne sont pas exportés (les logos des entreprises le sont).
 Non exportés : ${Object.keys(NOT_EXPORTED).join(', ')}.`,
-  import: `usage : npm run tenant -- import [--input <fichier>] [--skip-folder] < <fichier>.jsonl
+  import: `usage : npm run tenant -- import [--input <fichier>] [--skip-folder] [--into-empty] < <fichier>.jsonl
 
 Importe un export dans ce déploiement, en une transaction, sous le rôle de l’application et le tenant
 de l’export (la sécurité par ligne refuse toute ligne d’un autre tenant), et recrée tenants/<slug>/.
-Refuse un slug déjà présent (base ou dossier) et un nom d’hôte déjà utilisé. --skip-folder : n’écrit pas
-le dossier (il est déployé autrement). Les offres importées sont indexées par le worker (file de recherche).`,
+Refuse un slug déjà présent en base et un nom d’hôte déjà utilisé ; un dossier tenants/<slug>/ déjà
+là et identique à celui de l’export est gardé tel quel, un dossier différent est refusé. Sur un déploiement neuf
+(pas encore de base), crée la base, ses migrations et données de référence, sans autre tenant.
+--skip-folder : n’écrit pas le dossier (il est déployé autrement).
+--into-empty : accepte un tenant déjà enregistré s’il n’a encore aucune donnée (enregistré par le
+démarrage depuis son dossier déployé, qui est alors conservé) ; un tenant qui a des données est toujours refusé.
+Les offres importées sont indexées par le worker (file de recherche).`,
   schema: `usage : npm run tenant -- schema [--check]
 
 Régénère tenants/${TENANT_SCHEMA_FILE}, le schéma JSON de tenant.json que les éditeurs utilisent
@@ -115,15 +120,18 @@ interface OpenDb {
 /**
  * The privileged database: DATABASE_URL, else the embedded server (the one `npm start` runs, or
  * started here and stopped after). `optional`: undefined (with the reason) rather than an error when
- * there is no database yet, e.g. on a fresh clone before the first `npm start`.
+ * there is no database yet, e.g. on a fresh clone before the first `npm start`. `create`: the database
+ * is created if missing and brought up to date (migrations, reference data) without registering any
+ * tenant: an import into a new deployment (its first start registers the other tenant folders).
  */
-async function database(config: Config, log: Say, optional: boolean): Promise<OpenDb | undefined> {
+async function database(config: Config, log: Say, mode: 'optional' | 'required' | 'create'): Promise<OpenDb | undefined> {
+  const optional = mode === 'optional';
   const skip = (reason: string): undefined => {
     if (!optional) throw new CliError(reason);
     log(reason);
     return undefined;
   };
-  if (!config.database.url && !existsSync(path.join(config.dataDir, 'pg', 'PG_VERSION'))) {
+  if (mode !== 'create' && !config.database.url && !existsSync(path.join(config.dataDir, 'pg', 'PG_VERSION'))) {
     return skip(`pas encore de base (${path.join(config.dataDir, 'pg')} n’existe pas) : le premier npm start la crée et enregistre les tenants`);
   }
   let opened;
@@ -139,7 +147,9 @@ async function database(config: Config, log: Say, optional: boolean): Promise<Op
     await opened.embedded?.stop();
   };
   try {
-    if (!(await hasTenantsTable(db))) {
+    // An import writes every table: the schema must be current (only pending steps run; no tenant is registered).
+    if (mode === 'create') await migrateWithReferenceData(db, config.referenceDataDir, log);
+    else if (!(await hasTenantsTable(db))) {
       await close();
       return skip('base non migrée (pas de table tenants) : lancez npm run db:migrate');
     }
@@ -162,7 +172,7 @@ function printFindings(say: Say, slug: string, findings: CheckFinding[]): number
 async function create(config: Config, say: Say, input: { slug?: string; from: string; name?: string; hosts: string[]; skipDb: boolean; command: string }) {
   if (!input.slug) throw new CliError(HELP[input.command]);
   const { slug } = input;
-  const opened = input.skipDb ? undefined : await database(config, say, true);
+  const opened = input.skipDb ? undefined : await database(config, say, 'optional');
   try {
     const created = await refusals(() => createTenant(opened?.db, { tenantsDir: config.tenantsDir, slug, from: input.from, name: input.name, hostnames: input.hosts }));
     const relative = shown(created.dir);
@@ -183,7 +193,7 @@ async function create(config: Config, say: Say, input: { slug?: string; from: st
 
 async function list(config: Config, say: Say) {
   const folders = tenantFolders(config.tenantsDir);
-  const opened = await database(config, say, true);
+  const opened = await database(config, say, 'optional');
   try {
     const rows = opened ? await opened.db.selectFrom('tenants').select(['id', 'name']).orderBy('id').execute() : [];
     const slugs = [...new Set([...folders, ...rows.map((r) => r.id)])].sort();
@@ -238,7 +248,7 @@ function lineWriter(stream: Writable) {
 async function exportCommand(config: Config, note: Say, input: { slug?: string; withCredentials: boolean; withCvs: boolean; output?: string }) {
   if (!input.slug) throw new CliError(HELP.export);
   if (!input.output && process.stdout.isTTY) throw new CliError(`redirigez la sortie vers un fichier : npm run -s tenant -- export ${input.slug} > ${input.slug}.jsonl (ou --output ${input.slug}.jsonl)`);
-  const opened = await database(config, note, false);
+  const opened = await database(config, note, 'required');
   const stream = input.output ? createWriteStream(input.output) : process.stdout;
   try {
     const started = Date.now();
@@ -251,16 +261,18 @@ async function exportCommand(config: Config, note: Say, input: { slug?: string; 
   }
 }
 
-async function importCommand(config: Config, say: Say, input: { file?: string; skipFolder: boolean }) {
+async function importCommand(config: Config, say: Say, input: { file?: string; skipFolder: boolean; intoEmpty: boolean }) {
   if (!input.file && process.stdin.isTTY) throw new CliError('donnez un export sur l’entrée standard : npm run tenant -- import < fichier.jsonl (ou --input fichier.jsonl)');
   if (input.file && !existsSync(input.file)) throw new CliError(`fichier introuvable : ${input.file}`);
-  const opened = await database(config, say, false);
+  const opened = await database(config, say, 'create');
   try {
     const started = Date.now();
     const lines = createInterface({ input: input.file ? createReadStream(input.file) : process.stdin, crlfDelay: Infinity });
-    const report = await refusals(() => importTenant(opened!.db, lines, { tenantsDir: config.tenantsDir, writeFolder: !input.skipFolder }));
+    const report = await refusals(() => importTenant(opened!.db, lines, { tenantsDir: config.tenantsDir, writeFolder: !input.skipFolder, intoEmpty: input.intoEmpty }));
     say(`tenant ${report.slug} importé en ${((Date.now() - started) / 1000).toFixed(1)} s : ${Object.entries(report.counts).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    const folder = path.join(config.tenantsDir, report.slug);
     if (report.folder) say(`dossier ${shown(report.folder)} recréé depuis l’export`);
+    else if (existsSync(folder)) say(`dossier ${shown(folder)} déjà en place, conservé`);
     say(`Étapes suivantes : npm run tenant -- check ${report.slug} ; en développement http://${report.slug}.localhost:${config.port} ; en production, déployez le dossier, faites pointer le DNS et redémarrez l’application. Les comptes sans mot de passe passent par « Mot de passe oublié ».`);
   } finally {
     await opened!.close();
@@ -323,10 +335,10 @@ await runScript(async (say) => {
       return exportCommand(config, note, { slug: positionals[0], withCredentials: values['with-credentials'] === true, withCvs: values['with-cvs'] === true, output: values.output });
     }
     case 'import': {
-      const { values, positionals } = parse(command, args, { input: { type: 'string', short: 'i' }, 'skip-folder': { type: 'boolean' } });
+      const { values, positionals } = parse(command, args, { input: { type: 'string', short: 'i' }, 'skip-folder': { type: 'boolean' }, 'into-empty': { type: 'boolean' } });
       if (values.help) return console.log(HELP.import);
       if (positionals.length > 0) throw new CliError(HELP.import);
-      return importCommand(config, say, { file: values.input, skipFolder: values['skip-folder'] === true });
+      return importCommand(config, say, { file: values.input, skipFolder: values['skip-folder'] === true, intoEmpty: values['into-empty'] === true });
     }
     case 'schema': {
       const { values, positionals } = parse(command, args, { check: { type: 'boolean' } });

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { ConfigError, type Config } from '../config.js';
 import type { TenantRegistry } from '../tenancy/registry.js';
 import { syncTenants } from '../tenancy/sync.js';
+import type { Database } from './database.js';
 import { withTenant } from './tenant-db.js';
 import { ensureDatabase, findRunningEmbedded, startEmbeddedPostgres, type EmbeddedServer } from './embedded.js';
 import { createKysely } from './kysely.js';
@@ -50,15 +52,21 @@ export interface PreparedDatabase {
 export async function prepareDatabase(url: string, registry: TenantRegistry, referenceDir: string, log: Log): Promise<PreparedDatabase> {
   const db = createKysely(createPool({ connectionString: url, max: 2, applicationName: 'cordee-migrate', onError: (e) => log(String(e)) }));
   try {
-    const migrations = await migrateToLatest(db);
-    for (const name of migrations) log(`migration appliquée : ${name}`);
-    const referenceData = await loadReferenceData(db, referenceDir);
-    for (const r of referenceData.filter((r) => !r.skipped)) log(`données de référence chargées : ${r.dataset} (${r.rows} lignes)`);
+    const { migrations, referenceData } = await migrateWithReferenceData(db, referenceDir, log);
     const tenants = await syncTenants(db, registry);
     return { migrations, referenceData, tenants };
   } finally {
     await db.destroy();
   }
+}
+
+/** Pending migrations and reference data, without registering any tenant (an import brings its own). */
+export async function migrateWithReferenceData(db: Kysely<Database>, referenceDir: string, log: Log): Promise<Omit<PreparedDatabase, 'tenants'>> {
+  const migrations = await migrateToLatest(db);
+  for (const name of migrations) log(`migration appliquée : ${name}`);
+  const referenceData = await loadReferenceData(db, referenceDir);
+  for (const r of referenceData.filter((r) => !r.skipped)) log(`données de référence chargées : ${r.dataset} (${r.rows} lignes)`);
+  return { migrations, referenceData };
 }
 
 /** A privileged Kysely for scripts (seed, tenant tools); the caller destroys it. */

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import { APP_ROLE } from '../db/pool.js';
@@ -159,6 +160,20 @@ export interface ImportOptions {
   tenantsDir: string;
   /** false: do not write tenants/<slug>/ (a read-only tenants folder, deployed separately). */
   writeFolder?: boolean;
+  /**
+   * Accepts a tenants row that already exists when it holds no data at all: the row a start registers
+   * from the deployed folder before the data arrives (that folder is then kept as it is). Still refused
+   * as soon as one row hangs from the tenant.
+   */
+  intoEmpty?: boolean;
+}
+
+/** Rows of each exported table that hang from the tenant (app.tenant_id set: an owner role is under FORCE RLS). */
+async function tenantRows(trx: Transaction<Database>, slug: string): Promise<Record<string, number>> {
+  await sql`select set_config('app.tenant_id', ${slug}, true)`.execute(trx);
+  const counts = EXPORTED_TABLES.map((table) => sql`(select count(*)::int from ${sql.table(table)} where tenant_id = ${slug}) as ${sql.ref(table)}`);
+  const { rows } = await sql<Record<string, number>>`select ${sql.join(counts)}`.execute(trx);
+  return rows[0];
 }
 
 export interface ImportReport {
@@ -196,6 +211,21 @@ function folderFile(relative: string): string {
     throw new TenantToolError(`en-tête : fichier refusé « ${relative} » (seuls ${FOLDER_ENTRIES.join(', ')} sont admis)`);
   }
   return path.join(...parts);
+}
+
+/** True when the folder holds exactly the export's tenant.json (but for "$schema") and files. */
+function folderMatchesExport(dir: string, header: ExportHeader): boolean {
+  try {
+    const { $schema: _onDisk, ...onDisk } = JSON.parse(readFileSync(path.join(dir, 'tenant.json'), 'utf8')) as Record<string, unknown>;
+    const { $schema: _exported, ...exported } = header.config as unknown as Record<string, unknown>;
+    if (!isDeepStrictEqual(onDisk, exported)) return false;
+    // listFiles lists in the same order on both sides.
+    const files = listFiles(dir).filter((file) => file !== 'tenant.json');
+    if (!isDeepStrictEqual(files, header.files.map((file) => file.path))) return false;
+    return header.files.every((file) => readFileSync(path.join(dir, file.path)).equals(Buffer.from(file.base64, 'base64')));
+  } catch {
+    return false;
+  }
 }
 
 interface ColumnInfo {
@@ -256,10 +286,25 @@ export async function importTenant(db: Kysely<Database>, lines: AsyncIterable<st
   if (first === undefined) throw new TenantToolError('entrée vide : attendu un export produit par « npm run tenant -- export <slug> »');
   const header = readHeader(parseLine(first, number));
   const slug = header.tenant.id;
-  const writeFolder = options.writeFolder !== false;
   const target = path.join(options.tenantsDir, slug);
-  if (await tenantRowExists(db, slug)) throw new TenantToolError(`le tenant ${slug} existe déjà dans la base de ce déploiement`);
-  if (writeFolder && existsSync(target)) throw new TenantToolError(`le dossier ${target} existe déjà (--skip-folder pour importer seulement les données)`);
+  const registered = await tenantRowExists(db, slug);
+  if (registered) {
+    const rows = await db.transaction().execute((trx) => tenantRows(trx, slug));
+    const held = Object.entries(rows).filter(([, n]) => n > 0);
+    if (held.length > 0) {
+      throw new TenantToolError(`le tenant ${slug} existe déjà dans la base de ce déploiement, avec ses données (${held.map(([table, n]) => `${table} ${n}`).join(', ')}) : import refusé`);
+    }
+    if (!options.intoEmpty) {
+      throw new TenantToolError(`le tenant ${slug} existe déjà dans la base de ce déploiement (enregistré sans aucune donnée, par exemple au démarrage depuis son dossier : --into-empty pour y importer l’export)`);
+    }
+  }
+  // A folder already in place stays: the one deployed before the empty row was registered, or the same
+  // repository on both sides (identical to the export). Any other folder would be overwritten: refused.
+  const keepFolder = existsSync(target) && (registered || folderMatchesExport(target, header));
+  const writeFolder = options.writeFolder !== false && !keepFolder;
+  if (writeFolder && existsSync(target)) {
+    throw new TenantToolError(`le dossier ${target} existe déjà et diffère de celui de l’export (--skip-folder pour importer seulement les données et garder ce dossier)`);
+  }
   assertFreeHostnames(header.config.hostnames, slug, options.tenantsDir);
 
   const stage = writeFolder
@@ -279,7 +324,14 @@ export async function importTenant(db: Kysely<Database>, lines: AsyncIterable<st
   let committedFolder = false;
   try {
     await db.transaction().execute(async (trx) => {
-      await insertTenantRow(trx, { id: slug, name: header.tenant.name, created_at: new Date(header.tenant.createdAt) });
+      if (registered) {
+        // Locked, then counted again: a row written since the check above refuses the import.
+        await trx.selectFrom('tenants').select('id').where('id', '=', slug).forUpdate().executeTakeFirstOrThrow();
+        if (Object.values(await tenantRows(trx, slug)).some((n) => n > 0)) throw new TenantToolError(`le tenant ${slug} a reçu des données pendant l’import : import refusé`);
+        await trx.updateTable('tenants').set({ name: header.tenant.name, created_at: new Date(header.tenant.createdAt) }).where('id', '=', slug).execute();
+      } else {
+        await insertTenantRow(trx, { id: slug, name: header.tenant.name, created_at: new Date(header.tenant.createdAt) });
+      }
       const columns = await tableColumns(trx);
       // From here on, the app's role: no BYPASSRLS, and the policies' WITH CHECK refuses any other tenant.
       await sql`set local role ${sql.raw(APP_ROLE)}`.execute(trx);

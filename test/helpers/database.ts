@@ -29,9 +29,19 @@ export interface TestDatabase {
 }
 
 /** A private copy of the seeded template database for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export function createTestDatabase(): Promise<TestDatabase> {
+  return createDatabase(inject('templateDatabase'));
+}
+
+/** A database with nothing in it, not even the migrations: a new deployment before its first start. */
+export function createBlankDatabase(): Promise<TestDatabase> {
+  return createDatabase(null);
+}
+
+async function createDatabase(template: string | null): Promise<TestDatabase> {
   const name = `cordee_test_${randomBytes(6).toString('hex')}`;
-  await onServer((client) => client.query(`create database "${name}" template "${inject('templateDatabase')}"`));
+  // template0: a blank database even if template1 was changed on this server.
+  await onServer((client) => client.query(`create database "${name}" template "${template ?? 'template0'}"`));
   const url = databaseUrl(name);
   const admin = adminKysely(url, () => {});
   return {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createBlankDatabase, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { copyTenants, editTenantJson, ROOT, writeTenantFile } from '../../helpers/tenant-fixtures.js';
 import { testTempDir } from '../../helpers/tmp.js';
 
@@ -109,6 +109,25 @@ describe('npm run tenant -- … (the CLI process)', { timeout: 120_000 }, () => 
       const imported = await tenantCli(['import'], env, exported.stdout);
       expect(imported.code).toBe(1);
       expect(imported.stderr).toContain('le tenant dijon existe déjà dans la base de ce déploiement');
+
+      // A new deployment whose database is still blank: import creates the schema and reference data.
+      const blank = await createBlankDatabase();
+      try {
+        // The same repository on both sides: the dijon folder there is identical to the export's, and kept.
+        const elsewhere = { TENANTS_DIR: copyTenants(['montagne', 'dijon']), DATABASE_URL: blank.url };
+        const moved = await tenantCli(['import'], elsewhere, exported.stdout);
+        expect(moved.stderr).toBe('');
+        expect(moved.code).toBe(0);
+        expect(moved.stdout).toMatch(/migration appliquée : 0001_/);
+        expect(moved.stdout).toMatch(/tenant dijon importé en [\d.]+ s : users \d+, .*companies 27/);
+        expect(moved.stdout).toMatch(/dossier .*dijon déjà en place, conservé/);
+        const list = await tenantCli(['list'], elsewhere);
+        expect(list.stdout).toMatch(/^dijon +Jeunes & Emploi Dijon +.* +27 +\d+ \(\d+\)$/m);
+        // The other folder is not registered by an import: the deployment's first start does that.
+        expect(list.stdout).toMatch(/^montagne .*pas encore enregistré dans la base/m);
+      } finally {
+        await blank.drop();
+      }
     });
   });
 });

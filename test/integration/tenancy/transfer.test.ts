@@ -1,45 +1,27 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../server/config.js';
-import { adminKysely } from '../../../server/db/bootstrap.js';
 import type { Database } from '../../../server/db/database.js';
 import { createKysely } from '../../../server/db/kysely.js';
 import { migrateToLatest } from '../../../server/db/migrate.js';
 import { APP_ROLE, createPool } from '../../../server/db/pool.js';
 import { loadReferenceData } from '../../../server/db/reference-data.js';
 import { withTenant } from '../../../server/db/tenant-db.js';
-import { TenantToolError } from '../../../server/tenancy/create.js';
+import { insertTenantRow, TenantToolError } from '../../../server/tenancy/create.js';
 import { EXPORTED_TABLES, exportTenant, importTenant, NOT_EXPORTED } from '../../../server/tenancy/transfer.js';
-import { createTestDatabase, databaseUrl, type TestDatabase } from '../../helpers/database.js';
+import { createBlankDatabase, createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { copyTenants, editTenantJson } from '../../helpers/tenant-fixtures.js';
 import { testTempDir } from '../../helpers/tmp.js';
 
-async function onServer(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: inject('serverUrl') });
-  await client.connect();
-  await client.query(query).finally(() => client.end());
-}
-
 /** A database of another deployment: migrated and with its reference data, but no tenant at all. */
-async function emptyDatabase() {
-  const name = `cordee_test_empty_${randomBytes(6).toString('hex')}`;
-  await onServer(`create database "${name}"`);
-  const url = databaseUrl(name);
-  const admin = adminKysely(url, () => {});
-  await migrateToLatest(admin);
-  await loadReferenceData(admin, loadConfig({ NODE_ENV: 'test' }).referenceDataDir);
-  return {
-    url,
-    admin,
-    async drop() {
-      await admin.destroy();
-      await onServer(`drop database if exists "${name}" with (force)`);
-    },
-  };
+async function emptyDatabase(): Promise<TestDatabase> {
+  const database = await createBlankDatabase();
+  await migrateToLatest(database.admin);
+  await loadReferenceData(database.admin, loadConfig({ NODE_ENV: 'test' }).referenceDataDir);
+  return database;
 }
 
 /** Rows of one tenant table, by a privileged role under that tenant (works for a superuser and an owner). */
@@ -117,7 +99,7 @@ async function addMontagneActivity(db: Kysely<Database>): Promise<void> {
 
 describe('tenant export → import into another deployment', () => {
   let source: TestDatabase;
-  let target: Awaited<ReturnType<typeof emptyDatabase>>;
+  let target: TestDatabase;
   let montagne: string[];
   let montagneFull: string[];
   let sourceCounts: Record<string, number>;
@@ -175,15 +157,30 @@ describe('tenant export → import into another deployment', () => {
     expect(existsSync(path.join(tenantsDir, 'montagne'))).toBe(false);
   });
 
+  it('refuses to overwrite a tenant folder that differs from the export’s, and writes nothing', async () => {
+    const tenantsDir = copyTenants(['montagne']);
+    editTenantJson(tenantsDir, 'montagne', (config) => void (config.tagline = 'Une autre version du dossier'));
+    await expect(importTenant(target.admin, fromLines(montagne), { tenantsDir })).rejects.toThrow(/le dossier .*montagne existe déjà et diffère de celui de l’export \(--skip-folder/);
+    expect(await target.admin.selectFrom('tenants').selectAll().execute()).toEqual([]);
+    expect(JSON.parse(readFileSync(path.join(tenantsDir, 'montagne', 'tenant.json'), 'utf8')).tagline).toBe('Une autre version du dossier');
+  });
+
   describe('into an empty database', () => {
     let tenantsDir: string;
     let dijonCounts: Record<string, number>;
+    let refusedWithoutIntoEmpty: unknown;
 
     beforeAll(async () => {
-      tenantsDir = testTempDir('tenants');
+      // Montagne arrives on a deployment that has never heard of it: folder and row come from the export.
+      tenantsDir = copyTenants(['dijon']);
       // npm's banner ("> cordee@… tenant") precedes the header when the export went through `npm run … > file`.
       await importTenant(target.admin, fromLines(['', '> cordee@0.1.0 tenant', '> tsx scripts/tenant.ts export montagne', '', ...montagneFull]), { tenantsDir });
-      await importTenant(target.admin, fromLines(await exportLines(source.admin, copyTenants(['dijon']), 'dijon')), { tenantsDir });
+      // Dijon's folder was deployed first and a start registered its row, still without any data.
+      writeFileSync(path.join(tenantsDir, 'dijon', 'assets', 'deployed-only.txt'), 'déployé à part');
+      await insertTenantRow(target.admin, { id: 'dijon', name: 'Dijon (dossier déployé)' });
+      const dijon = await exportLines(source.admin, copyTenants(['dijon']), 'dijon');
+      refusedWithoutIntoEmpty = await importTenant(target.admin, fromLines(dijon), { tenantsDir }).catch((error: unknown) => error);
+      await importTenant(target.admin, fromLines(dijon), { tenantsDir, intoEmpty: true });
       dijonCounts = await counts(source.admin, 'dijon');
     });
 
@@ -228,8 +225,23 @@ describe('tenant export → import into another deployment', () => {
       expect(rows[0].n).toBe(sourceCounts.offers);
     });
 
-    it('refuses a slug that already exists', async () => {
+    it('imports into a tenant row registered without data only when asked, keeping the deployed folder', async () => {
+      expect(refusedWithoutIntoEmpty).toBeInstanceOf(TenantToolError);
+      expect((refusedWithoutIntoEmpty as Error).message).toContain('le tenant dijon existe déjà dans la base de ce déploiement (enregistré sans aucune donnée');
+      expect((refusedWithoutIntoEmpty as Error).message).toContain('--into-empty');
+      const row = await target.admin.selectFrom('tenants').selectAll().where('id', '=', 'dijon').executeTakeFirstOrThrow();
+      const sourceRow = await source.admin.selectFrom('tenants').selectAll().where('id', '=', 'dijon').executeTakeFirstOrThrow();
+      expect(row).toEqual(sourceRow);
+      expect(readFileSync(path.join(tenantsDir, 'dijon', 'assets', 'deployed-only.txt'), 'utf8')).toBe('déployé à part');
+    });
+
+    it('refuses a slug that already exists, and one that holds data even with --into-empty', async () => {
       await expect(importTenant(target.admin, fromLines(montagne), { tenantsDir: testTempDir('tenants') })).rejects.toThrow('le tenant montagne existe déjà dans la base de ce déploiement');
+      const before = await counts(target.admin, 'montagne');
+      await expect(importTenant(target.admin, fromLines(montagne), { tenantsDir: testTempDir('tenants'), intoEmpty: true })).rejects.toThrow(
+        /le tenant montagne existe déjà dans la base de ce déploiement, avec ses données \(users \d+, .*offers \d+/,
+      );
+      expect(await counts(target.admin, 'montagne')).toEqual(before);
     });
   });
 });
