@@ -1,9 +1,13 @@
 import fastifyPostgres from '@fastify/postgres';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { createKysely } from '../db/kysely.js';
 import { APP_ROLE, poolConfig } from '../db/pool.js';
+
+/** Longest wait for in-flight requests at shutdown (close-with-grace forces the exit at 10 s). */
+const SHUTDOWN_WAIT_MS = 8_000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +38,33 @@ export default fp(
       app.log[error.code === '57P01' ? 'warn' : 'error']({ code: error.code, message: error.message }, 'idle PostgreSQL connection lost'),
     );
     app.decorate('db', createKysely(app.pg.pool));
+
+    // Graceful shutdown: the server stops waiting for a request as soon as its client has gone, but the
+    // handler may still be querying. Every request is tracked from onRequest to onSend (which every
+    // reply passes, even to a closed socket; onResponse as a second way out) and the pool ends once
+    // none is left, or after SHUTDOWN_WAIT_MS. This onClose hook is added after the pool's own, so it
+    // runs before it (onClose hooks run in reverse order).
+    const handling = new Set<FastifyRequest>();
+    let allDone: (() => void) | undefined;
+    const done = (request: FastifyRequest) => {
+      if (handling.delete(request) && handling.size === 0) allDone?.();
+    };
+    app.addHook('onRequest', async (request) => void handling.add(request));
+    app.addHook('onSend', async (request, _reply, payload) => {
+      done(request);
+      return payload;
+    });
+    app.addHook('onResponse', async (request) => done(request));
+    app.addHook('onClose', async () => {
+      if (handling.size === 0) return;
+      app.log.info({ requests: handling.size }, 'waiting for in-flight requests before closing the pool');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => (allDone = resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+    });
   },
   { name: 'database' },
 );
