@@ -122,5 +122,6 @@ describe('billing:stripe-sync (products and prices from the tier grid)', () => {
     const { stdout } = await run('montagne');
     expect(stdout).toContain('Stripe synchronisé pour montagne');
     await expect(run('dijon')).rejects.toMatchObject({ stderr: expect.stringContaining('ne facture pas d’adhésion') });
-  });
+    // Two node + tsx processes: about 12 s on a loaded CI machine, more than the default 30 s is possible.
+  }, 90_000);
 });
