@@ -59,7 +59,7 @@ sans --host il n’a pas encore de nom d’hôte (<slug>.localhost suffit en dé
 
 Vérifie chaque tenant (tous les dossiers de tenants/ par défaut ; ${SKELETON} s’il est nommé) : tenant.json
 conforme au schéma, logo présent, chaque gabarit et partiel compilé à travers la chaîne tenant → thème de base,
-partiels et textes ({{t "clé"}}) manquants, variables des textes gardées, noms d’hôte déjà pris par un autre
+partiels, helpers et textes ({{t "clé"}}) manquants, variables des textes gardées, noms d’hôte déjà pris par un autre
 tenant, contraste WCAG AA des couleurs. [BLOQUANT] : à corriger, code de sortie 1 ; [conseil] : à considérer.`,
   list: `usage : npm run tenant -- list
 

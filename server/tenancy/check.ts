@@ -68,11 +68,16 @@ export function hostnameOwner(host: string, slug: string, owners: Map<string, st
 interface TemplateUse {
   partials: { name: string; line: number }[];
   strings: { key: string; line: number }[];
+  helpers: { name: string; line: number }[];
 }
 
-/** Partials `{{> name}}` and literal string keys `{{t "key"}}` a template uses (dynamic names are not knowable). */
+/**
+ * Partials `{{> name}}`, literal string keys `{{t "key"}}` and helper calls a template uses (dynamic
+ * names are not knowable). A helper call is a sub-expression, or a mustache or block with arguments:
+ * `{{name}}` and `{{#name}}…{{/name}}` alone may just read or iterate a value of the context.
+ */
 function templateUses(ast: hbs.AST.Program): TemplateUse {
-  const uses: TemplateUse = { partials: [], strings: [] };
+  const uses: TemplateUse = { partials: [], strings: [], helpers: [] };
   const inline = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
@@ -94,6 +99,10 @@ function templateUses(ast: hbs.AST.Program): TemplateUse {
       const first = (n.params as hbs.AST.Expression[] | undefined)?.[0];
       if (helper?.type === 'PathExpression' && helper.original === 't' && first?.type === 'StringLiteral') {
         uses.strings.push({ key: (first as hbs.AST.StringLiteral).value, line });
+      }
+      const called = n.type === 'SubExpression' || first !== undefined || ((n.hash as hbs.AST.Hash | undefined)?.pairs.length ?? 0) > 0;
+      if (called && helper?.type === 'PathExpression' && !helper.data && helper.parts.length === 1 && helper.original !== 'this') {
+        uses.helpers.push({ name: helper.original, line });
       }
     }
     // A partial block `{{#> name}}fallback{{/name}}` renders its fallback when the partial is missing: only its content is looked at.
@@ -135,6 +144,7 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
   const theme = new Theme({ id: config.slug, dir: tenantDir, config }, baseViewsDir, { cache: false });
   const templates = theme.templates();
   const partials = new Set(templates.filter((t) => t.name.startsWith('partials/')).map((t) => t.name.slice('partials/'.length)));
+  const helpers = new Set(theme.helperNames());
   // Every template compiled first: a partial that does not compile is reported once, on itself, not
   // again on every page that includes it.
   const compiled = templates.map((template) => {
@@ -161,6 +171,9 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
     for (const partial of uses.partials.filter((p) => !partials.has(p.name))) {
       findings.push({ check: 'T010-partial', severity: 'fatal', message: `${label}:${partial.line} : partiel « ${partial.name} » introuvable (ni views/partials/${partial.name}.hbs du tenant, ni celui du thème de base)` });
     }
+    for (const use of uses.helpers.filter((h) => !helpers.has(h.name))) {
+      findings.push({ check: 'T013-helper', severity: 'fatal', message: `${label}:${use.line} : helper « ${use.name} » inconnu (la page échouerait ; disponibles : ${[...helpers].filter((h) => !h.endsWith('Missing')).sort().join(', ')})` });
+    }
     for (const use of uses.strings.filter((s) => !(s.key in base))) {
       const why = use.key in overrides ? 'défini seulement dans strings.fr.json du tenant, qui ne peut que remplacer des clés du thème de base' : 'absent de views/strings.fr.json et de strings.fr.json du tenant';
       findings.push({ check: 'T011-missing-string', severity: 'fatal', message: `${label}:${use.line} : texte « ${use.key} » ${why} (la page afficherait la clé)` });
@@ -171,8 +184,9 @@ export function checkTenant(tenantDir: string, baseViewsDir: string, options: { 
       theme.renderFragment(template.name, {});
     } catch (error) {
       const message = (error as Error).message.split('\n')[0];
-      // A partial missing further down is reported, with its line, on the template that uses it.
-      const consequence = /The partial .* could not be found/.test(message) || (unparsablePartial && /^Parse error/.test(message));
+      // A partial missing further down is reported, with its line, on the template that uses it; an
+      // unknown helper, with its line, by T013 (which sees every call, even behind a condition).
+      const consequence = /The partial .* could not be found|^Missing helper/.test(message) || (unparsablePartial && /^Parse error/.test(message));
       if (!consequence) findings.push({ check: 'T004-template', severity: 'fatal', message: `${label} : ${message}` });
     }
   }

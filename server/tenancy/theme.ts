@@ -65,6 +65,11 @@ export class Theme {
     return [...names].sort().map((name) => ({ name, source: this.templateFile(name).startsWith(this.tenantViewsDir) ? 'tenant' : 'base' }));
   }
 
+  /** Helpers templates may call: Handlebars' own (if, each, with, lookup…) and the theme's. */
+  helperNames(): string[] {
+    return Object.keys(this.hbs.helpers);
+  }
+
   t(key: string, params: Record<string, unknown> = {}): string {
     const text = this.strings[key];
     return text === undefined ? key : interpolate(text, params);

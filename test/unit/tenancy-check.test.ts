@@ -36,6 +36,16 @@ describe('tenant check (npm run tenant -- check)', () => {
     ]);
   });
 
+  it('finds a helper the theme does not have, with its line, even behind a condition and in a sub-expression', () => {
+    const dir = copyTenants(['dijon']);
+    writeTenantFile(dir, 'dijon', 'views/partials/footer.hbs', '<footer>\n{{#if tenant.contact.phone}}\n  {{formatPhone tenant.contact.phone}}\n{{/if}}\n{{t (upper "footer.legal")}} {{#each offers}}{{formatDate publishedAt}}{{/each}}\n</footer>');
+    expect(fatal(dir, 'dijon').map((f) => `${f.check} ${f.message.split(' (')[0]}`)).toEqual([
+      'T013-helper views/partials/footer.hbs:3 : helper « formatPhone » inconnu',
+      'T013-helper views/partials/footer.hbs:5 : helper « upper » inconnu',
+    ]);
+    expect(fatal(dir, 'dijon')[0].message).toMatch(/disponibles : concat, each, eq, formatDate, if, isoDate, jsonScript, log, lookup, or, t, unless, with\)$/);
+  });
+
   it('finds a template that does not compile', () => {
     const dir = copyTenants(['montagne']);
     writeTenantFile(dir, 'montagne', 'views/pages/home.hbs', '{{#if total}}<p>oups</p>');
