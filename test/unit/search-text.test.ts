@@ -38,6 +38,11 @@ describe('PostgreSQL tsquery building', () => {
     expect(buildTsQuery(analyze('monitrice ski '))).toBe('(monitrice | moniteur | moniteuse) & ski');
   });
 
+  it('restricts every term to title words (weight A) for the ranking bonus', () => {
+    expect(buildTsQuery(analyze('monitrice ski'), new Map(), { titleOnly: true })).toBe('(monitrice:A | moniteur:A | moniteuse:A) & ski:*A');
+    expect(buildTsQuery({ ...analyze('monitrice ski'), lastIsPrefix: false }, new Map(), { titleOnly: true })).toBe('(monitrice:A | moniteur:A | moniteuse:A) & ski:A');
+  });
+
   it('adds the known words that look like an unknown one (typo tolerance), not for known words', () => {
     const corrections = new Map([
       ['perchmann', { known: false, similar: ['perchman'] }],

@@ -74,6 +74,18 @@ describe('search API and page', () => {
     expect(error.fields[name]).not.toMatch(/must |should /);
   });
 
+  it('ranks offers that have the typed word itself before those that only extend it ("ski" before "Skiman")', async () => {
+    const titles = (await get('/api/v1/offers?q=ski&per_page=100')).json().hits.map((h: { title: string }) => h.title) as string[];
+    const withWord = titles.flatMap((title, i) => (/\bski\b/i.test(title) ? [i] : []));
+    const skiman = titles.flatMap((title, i) => (/\bskiman\b/i.test(title) ? [i] : []));
+    // Both kinds are in the demo data, and every title with "ski" comes before the first "Skiman".
+    expect(withWord.length).toBeGreaterThan(0);
+    expect(skiman.length).toBeGreaterThan(0);
+    expect(Math.max(...withWord)).toBeLessThan(Math.min(...skiman));
+    // Still a prefix while typing: "skim" finds Skiman.
+    expect((await get('/api/v1/offers?q=skim')).json().hits[0].title).toBe('Skiman H/F');
+  });
+
   it('ignores empty and unknown parameters instead of failing', async () => {
     const response = await get('/api/v1/offers?sector=&contract=&utm_source=lettre');
     expect(response.statusCode).toBe(200);

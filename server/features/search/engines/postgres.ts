@@ -21,14 +21,20 @@ const COUNT_ROWS_PER_ENTRY = 200;
  * not know it, with the known words that look like it; the last word as a prefix while it is typed.
  * Only [a-z0-9] words reach this function (text.ts), so nothing here is tsquery syntax from the user.
  */
-export function buildTsQuery(analyzed: AnalyzedQuery, corrections: Map<string, { known: boolean; similar: string[] }> = new Map()): string | null {
+export function buildTsQuery(
+  analyzed: AnalyzedQuery,
+  corrections: Map<string, { known: boolean; similar: string[] }> = new Map(),
+  options: { titleOnly?: boolean } = {},
+): string | null {
   if (analyzed.words.length === 0) return null;
+  // Titles carry weight A in search_vector (migration 0002): `word:A` matches a title word only.
+  const weight = options.titleOnly ? 'A' : '';
   const groups = analyzed.words.map((word, index) => {
     const alternatives = new Set(genderVariants(word));
     const correction = corrections.get(word);
     if (correction && !correction.known) for (const similar of correction.similar) alternatives.add(similar);
     const prefix = analyzed.lastIsPrefix && index === analyzed.words.length - 1;
-    const terms = [...alternatives].map((term) => (prefix && term === word ? `${term}:*` : term));
+    const terms = [...alternatives].map((term) => (prefix && term === word ? `${term}:*${weight}` : weight ? `${term}:${weight}` : term));
     return terms.length === 1 ? terms[0] : `(${terms.join(' | ')})`;
   });
   return groups.join(' & ');
@@ -114,6 +120,7 @@ export class PostgresSearchEngine implements SearchEngine {
       const corrections = fuzzy.length > 0 ? await similarWords(t, fuzzy, MIN_SIMILARITY) : new Map();
       const input: PgSearchInput = {
         tsquery: buildTsQuery(analyzed, corrections),
+        exactTitleTsquery: query.sort === 'relevance' ? buildTsQuery({ ...analyzed, lastIsPrefix: false }, corrections, { titleOnly: true }) : null,
         filters: query.filters,
         rome: query.rome,
         publishedWithinDays: query.publishedWithinDays,
