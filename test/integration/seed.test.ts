@@ -88,8 +88,7 @@ describe('demo seed', () => {
   it('is idempotent: a second run (even on another day) inserts nothing and changes nothing', async () => {
     const before = await sql<{ digest: string }>`select md5(string_agg(o::text, '|' order by o.id)) as digest from offers o`.execute(db.admin);
     const counts = await Promise.all((['companies', 'offers', 'memberships', 'users', 'company_members'] as const).map(count));
-    const registry = loadTenantRegistry(loadConfig({ NODE_ENV: 'test' }).tenantsDir, { allowLocalhostSubdomains: true });
-    const reports = await seedDemo(db.admin, registry, { now: new Date(Date.now() + 3 * 86_400_000) });
+    const reports = await seedDemo(db.admin, registry(), { now: new Date(Date.now() + 3 * DAY) });
     expect(reports.map((r) => [r.tenant, r.inserted])).toEqual([
       ['dijon', 0],
       ['montagne', 0],
@@ -98,4 +97,86 @@ describe('demo seed', () => {
     const after = await sql<{ digest: string }>`select md5(string_agg(o::text, '|' order by o.id)) as digest from offers o`.execute(db.admin);
     expect(after.rows[0].digest).toBe(before.rows[0].digest);
   });
+
+  // The seed's identity must not move with the clock: the winter branch once drew from the random
+  // stream only in December, so every later id and value changed with the date.
+  it('gives the same rows, but for their dates, whatever the day it runs, and is idempotent on each', async () => {
+    const identities = new Map<string, string>();
+    for (const day of SEED_DAYS) {
+      await sql`truncate users, companies, company_members, memberships, offers cascade`.execute(db.admin);
+      const now = new Date(day);
+      const first = await seedDemo(db.admin, registry(), { now });
+      expect(first.every((r) => r.inserted > 0), day).toBe(true);
+      const digest = await offersDigest();
+      const later = new Date(now.getTime() + 3 * DAY);
+      const again = await seedDemo(db.admin, registry(), { now: later });
+      expect(again.map((r) => [r.tenant, r.inserted]), `${day} then ${later.toISOString()}`).toEqual([
+        ['dijon', 0],
+        ['montagne', 0],
+      ]);
+      expect(await offersDigest(), day).toBe(digest);
+      identities.set(day, await identityDigest());
+      await expectSaneDates(now, day);
+    }
+    expect(new Set(identities.values()).size, JSON.stringify(Object.fromEntries(identities), null, 1)).toBe(1);
+  });
+
+  /** Every row, dates included. */
+  async function offersDigest(): Promise<string> {
+    const result = await sql<{ digest: string }>`
+      select (select md5(string_agg(o::text, '|' order by o.id)) from offers o)
+          || (select md5(string_agg(m::text, '|' order by m.id)) from memberships m) as digest`.execute(db.admin);
+    return result.rows[0].digest;
+  }
+
+  /** Everything but the dates: ids, titles, statuses, contracts, places, pay, companies, SIRETs. */
+  async function identityDigest(): Promise<string> {
+    const result = await sql<{ digest: string }>`
+      select md5(string_agg(concat_ws(',', o.id, o.tenant_id, o.company_id, o.title, o.status, o.contract, o.season, o.commune_insee,
+               o.salary_min, o.salary_max, o.housing, o.hours_per_week, o.apply_method, o.job_nature, md5(o.description_html)), '|' order by o.id))
+        || (select md5(string_agg(concat_ws(',', c.id, c.slug, c.siret), '|' order by c.id)) from companies c)
+        || (select md5(string_agg(concat_ws(',', m.id, m.status, m.tier_code), '|' order by m.id)) from memberships m)
+        || (select md5(string_agg(u.id::text, '|' order by u.id)) from users u) as digest
+      from offers o`.execute(db.admin);
+    return result.rows[0].digest;
+  }
+
+  /** Seeded on `now`, the board is alive on that day: contracts end after they start, live offers are not expired. */
+  async function expectSaneDates(now: Date, day: string): Promise<void> {
+    const offers = await db.admin.selectFrom('offers').select(['tenant_id', 'status', 'start_date', 'end_date', 'published_at', 'expires_at', 'contract']).execute();
+    const live = offers.filter((o) => o.status === 'published');
+    expect(live.filter((o) => o.tenant_id === 'montagne').length, day).toBeGreaterThanOrEqual(300);
+    for (const offer of offers) {
+      if (offer.end_date !== null) expect(String(offer.end_date) > String(offer.start_date), `${day} ${offer.start_date}→${offer.end_date}`).toBe(true);
+      if (offer.contract === 'cdi') expect(offer.end_date, day).toBeNull();
+    }
+    for (const offer of live) {
+      expect(offer.published_at!.getTime(), day).toBeLessThanOrEqual(now.getTime());
+      expect(offer.expires_at!.getTime(), day).toBeGreaterThan(now.getTime());
+      expect(String(offer.start_date) >= now.toISOString().slice(0, 10), `${day} start ${offer.start_date}`).toBe(true);
+    }
+  }
 });
+
+const DAY = 86_400_000;
+
+/** Around the winter season's start (6–13 December), season ends and starts, a leap day, the new year. */
+const SEED_DAYS = [
+  '2026-12-04T09:00:00Z',
+  '2026-12-06T00:00:00Z',
+  '2026-12-09T12:00:00Z',
+  '2026-12-13T23:59:00Z',
+  '2026-12-31T23:30:00Z',
+  '2027-03-31T22:00:00Z',
+  '2027-04-01T06:00:00Z',
+  '2027-05-01T00:30:00Z',
+  '2027-06-30T12:00:00Z',
+  '2027-07-01T00:00:00Z',
+  '2027-09-15T12:00:00Z',
+  '2027-11-30T23:00:00Z',
+  '2028-02-29T12:00:00Z',
+];
+
+function registry() {
+  return loadTenantRegistry(loadConfig({ NODE_ENV: 'test' }).tenantsDir, { allowLocalhostSubdomains: true });
+}

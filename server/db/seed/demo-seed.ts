@@ -30,6 +30,10 @@ const DAY = 86_400_000;
  * Inserts the demo companies, staff, memberships and offers of every tenant that has a catalogue.
  * Ids are derived from names and every insert is ON CONFLICT DO NOTHING, so a second run (even on
  * another day) writes nothing. Dates are relative to `now` so the board looks alive when seeded.
+ *
+ * Every company and every offer draws from its own random stream, seeded by its identity, and draws
+ * the same values in the same order whatever the date: `now` only moves dates, never ids, titles,
+ * statuses, contracts or places (test/integration/seed.test.ts seeds at a dozen dates of the year).
  */
 export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, options: { now?: Date } = {}): Promise<SeedReport[]> {
   const now = options.now ?? new Date();
@@ -81,7 +85,6 @@ interface SeedRows {
 }
 
 function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRows {
-  const random = createRandom(`seed:${tenant.id}`);
   const rows: SeedRows = { users: [], companies: [], members: [], memberships: [], offers: [] };
   for (const staff of catalogue.staff) {
     rows.users.push({ id: stableUuid(`${tenant.id}:user:${staff.email}`), tenant_id: tenant.id, email: staff.email, display_name: staff.name, role: staff.role });
@@ -89,6 +92,7 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
   const lifetimeDays = tenant.config.offers.lifetimeDays;
   catalogue.companies.forEach((template, index) => {
     const slug = slugify(template.name);
+    const random = createRandom(`seed:${tenant.id}:company:${slug}`);
     const companyId = stableUuid(`${tenant.id}:company:${slug}`);
     rows.companies.push({
       id: companyId,
@@ -110,9 +114,10 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
     // Paying tenants: most members are up to date, a few are late or have not paid yet.
     let membershipStatus: MembershipStatus = 'active';
     const membership = tenant.config.membership;
+    const membershipAgeDays = membershipAge(random);
     if (membership.mode === 'tiers') {
       membershipStatus = index % 12 === 5 ? 'past_due' : index % 17 === 8 ? 'pending_payment' : 'active';
-      rows.memberships.push(membershipRow(tenant.id, companyId, tierFor(membership.tiers, template.headcount), membershipStatus, now, random));
+      rows.memberships.push(membershipRow(tenant.id, companyId, tierFor(membership.tiers, template.headcount), membershipStatus, now, membershipAgeDays));
     }
 
     const [min, max] = catalogue.offersPerCompany;
@@ -120,10 +125,11 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
     const jobs = catalogue.jobs[template.sector];
     if (!jobs) throw new Error(`${tenant.id} : aucun métier de démonstration pour le secteur ${template.sector}`);
     for (let n = 0; n < count; n++) {
+      const offerRandom = createRandom(`seed:${tenant.id}:offer:${slug}:${n}`);
       const job = jobs[n % jobs.length];
-      const status = membershipStatus === 'pending_payment' ? random.pick<OfferStatus>(['draft', 'draft', 'pending_review']) : offerStatus(random);
+      const status = membershipStatus === 'pending_payment' ? offerRandom.pick<OfferStatus>(['draft', 'draft', 'pending_review']) : offerStatus(offerRandom);
       rows.offers.push(
-        offerRow({ tenant, catalogue, template, companyId, slug, job, n, status, now, lifetimeDays, random, ownerEmail }),
+        offerRow({ tenant, catalogue, template, companyId, slug, job, n, status, now, lifetimeDays, random: offerRandom, ownerEmail }),
       );
     }
   });
@@ -160,8 +166,13 @@ function tierFor(tiers: MembershipTier[], headcount: number): MembershipTier {
   return tiers.find((t) => headcount >= t.minHeadcount && (t.maxHeadcount === null || headcount <= t.maxHeadcount)) ?? tiers[tiers.length - 1];
 }
 
-function membershipRow(tenantId: string, companyId: string, tier: MembershipTier, status: MembershipStatus, now: Date, random: Random) {
-  const start = status === 'past_due' ? new Date(now.getTime() - random.int(366, 380) * DAY) : new Date(now.getTime() - random.int(5, 320) * DAY);
+/** How long ago the membership year started: past due ones are over a year old. Drawn for every company. */
+function membershipAge(random: Random): { current: number; lapsed: number } {
+  return { current: random.int(5, 320), lapsed: random.int(366, 380) };
+}
+
+function membershipRow(tenantId: string, companyId: string, tier: MembershipTier, status: MembershipStatus, now: Date, ageDays: { current: number; lapsed: number }) {
+  const start = new Date(now.getTime() - (status === 'past_due' ? ageDays.lapsed : ageDays.current) * DAY);
   const end = new Date(start);
   end.setUTCFullYear(end.getUTCFullYear() + 1);
   const dated = status !== 'pending_payment';
@@ -209,7 +220,7 @@ function offerRow(input: OfferInput): NewOffer {
   const partTime = random.chance(job.partTime ?? 0.05);
   const hours = partTime ? random.pick([20, 24, 25, 28, 30]) : random.pick([35, 35, 35, 39, 42]);
   const season = catalogue.seasonal && contract === 'seasonal' ? (random.chance(0.7) ? 'winter' : 'summer') : catalogue.seasonal ? 'all_year' : null;
-  const { start, end } = contractDates(contract, season, now, random);
+  const dateDraws = drawContractDates(contract, random);
   const salaryMin = round2(job.salary.min + random.next() * (job.salary.max - job.salary.min) * 0.5);
   const salaryMax = random.chance(0.7) ? round2(Math.max(salaryMin, job.salary.max - random.next() * (job.salary.max - job.salary.min) * 0.3)) : null;
   const housingRoll = random.next();
@@ -219,17 +230,24 @@ function offerRow(input: OfferInput): NewOffer {
 
   // Published offers went live within their lifetime; expired ones are past it.
   const ageDays = status === 'expired' ? lifetimeDays + random.int(1, 40) : random.int(0, Math.max(1, lifetimeDays - 3));
-  const publishedAt = status === 'draft' || status === 'pending_review' ? null : new Date(now.getTime() - ageDays * DAY - random.int(0, 20 * 3600) * 1000);
-  const expiresAt = publishedAt ? new Date(publishedAt.getTime() + lifetimeDays * DAY) : null;
-  const createdAt = new Date((publishedAt ?? now).getTime() - random.int(1, 4) * DAY);
+  const publishedSecondsEarlier = random.int(0, 20 * 3600);
+  const draftDays = random.int(1, 4);
   const applyMethod = random.pick(['platform', 'platform', 'platform', 'email', 'url'] as const);
+  const descriptionHtml = describe(template, job, contract, housing, catalogue, random);
+  const jobNature = random.chance(0.75) ? 'creation' : 'replacement';
+
+  // Dates last: they are the only values that depend on `now`, and they consume no randomness.
+  const { start, end } = contractDates(contract, season, now, dateDraws);
+  const publishedAt = status === 'draft' || status === 'pending_review' ? null : new Date(now.getTime() - ageDays * DAY - publishedSecondsEarlier * 1000);
+  const expiresAt = publishedAt ? new Date(publishedAt.getTime() + lifetimeDays * DAY) : null;
+  const createdAt = new Date((publishedAt ?? now).getTime() - draftDays * DAY);
 
   return {
     id: stableUuid(`${tenant.id}:offer:${input.slug}:${input.n}`),
     tenant_id: tenant.id,
     company_id: input.companyId,
     title: job.title,
-    description_html: describe(template, job, contract, housing, catalogue, random),
+    description_html: descriptionHtml,
     rome_code: job.rome,
     sector: template.sector,
     contract,
@@ -249,7 +267,7 @@ function offerRow(input: OfferInput): NewOffer {
     apply_email: applyMethod === 'email' ? input.ownerEmail : null,
     apply_url: applyMethod === 'url' ? `https://www.${input.slug}.example/recrutement` : null,
     status,
-    job_nature: random.chance(0.75) ? 'creation' : 'replacement',
+    job_nature: jobNature,
     published_at: publishedAt,
     expires_at: expiresAt,
     created_at: createdAt,
@@ -257,25 +275,60 @@ function offerRow(input: OfferInput): NewOffer {
   };
 }
 
-/** Start/end dates that match the contract: a season's dates, a CDD of a few months, an open CDI. */
-function contractDates(contract: Contract, season: string | null, now: Date, random: Random): { start: string; end: string | null } {
+/**
+ * Every random value contractDates may need, drawn in one fixed order whatever the date, so that the
+ * date chooses between values but never changes how many are drawn (and so every later draw).
+ */
+interface ContractDateDraws {
+  winterStartDay: number;
+  winterEndDay: number;
+  summerStartDay: number;
+  summerEndDay: number;
+  /** Days from now to the start when a season is already running or a contract starts soon. */
+  soonDays: number;
+  leadDays: number;
+  months: number;
+}
+
+function drawContractDates(contract: Contract, random: Random): ContractDateDraws {
+  return {
+    winterStartDay: random.int(6, 13),
+    winterEndDay: random.int(12, 26),
+    summerStartDay: random.int(15, 30),
+    summerEndDay: random.int(1, 15),
+    soonDays: random.int(3, 10),
+    leadDays: random.int(7, 60),
+    months: contract === 'apprenticeship' ? random.pick([12, 24, 24, 36]) : contract === 'internship' ? random.int(2, 6) : random.int(2, 9),
+  };
+}
+
+/**
+ * Start/end dates that match the contract: the next season's dates (or within days when the season is
+ * already running), a CDD of a few months, an open CDI. Pure: the same `now` and draws give the same dates.
+ */
+function contractDates(contract: Contract, season: string | null, now: Date, draws: ContractDateDraws): { start: string; end: string | null } {
   const year = now.getUTCFullYear();
+  const soon = new Date(now.getTime() + draws.soonDays * DAY);
   if (contract === 'seasonal' && season === 'winter') {
-    // The next winter season (mid-December → mid-April); already running: start within days.
-    const seasonStart = new Date(Date.UTC(now.getUTCMonth() >= 4 ? year : year - 1, 11, random.int(6, 13)));
-    const start = seasonStart > now ? seasonStart : new Date(now.getTime() + random.int(3, 10) * DAY);
-    const end = new Date(Date.UTC(seasonStart.getUTCFullYear() + 1, 3, random.int(12, 26)));
+    // Winter runs mid-December → mid-April; from April on, offers are for the next winter.
+    const seasonYear = now.getUTCMonth() >= 3 ? year : year - 1;
+    const seasonStart = new Date(Date.UTC(seasonYear, 11, draws.winterStartDay));
+    const start = seasonStart > now ? seasonStart : soon;
+    const end = new Date(Date.UTC(seasonYear + 1, 3, draws.winterEndDay));
     return { start: isoDate(start), end: isoDate(end > start ? end : new Date(start.getTime() + 60 * DAY)) };
   }
   if (contract === 'seasonal') {
+    // Summer runs mid-June → mid-September; from July on, offers are for the next summer.
     const summerYear = now.getUTCMonth() >= 6 ? year + 1 : year;
-    return { start: isoDate(new Date(Date.UTC(summerYear, 5, random.int(15, 30)))), end: isoDate(new Date(Date.UTC(summerYear, 8, random.int(1, 15)))) };
+    const seasonStart = new Date(Date.UTC(summerYear, 5, draws.summerStartDay));
+    const start = seasonStart > now ? seasonStart : soon;
+    const end = new Date(Date.UTC(summerYear, 8, draws.summerEndDay));
+    return { start: isoDate(start), end: isoDate(end > start ? end : new Date(start.getTime() + 60 * DAY)) };
   }
-  const start = new Date(now.getTime() + random.int(7, 60) * DAY);
+  const start = new Date(now.getTime() + draws.leadDays * DAY);
   if (contract === 'cdi') return { start: isoDate(start), end: null };
-  const months = contract === 'apprenticeship' ? random.pick([12, 24, 24, 36]) : contract === 'internship' ? random.int(2, 6) : random.int(2, 9);
   const end = new Date(start);
-  end.setUTCMonth(end.getUTCMonth() + months);
+  end.setUTCMonth(end.getUTCMonth() + draws.months);
   return { start: isoDate(start), end: isoDate(end) };
 }
 
