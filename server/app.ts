@@ -1,9 +1,10 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Config } from './config.js';
 import databasePlugin from './plugins/database.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import underPressurePlugin from './plugins/under-pressure.js';
+import { schemaController } from './plugins/validation.js';
 import viewPlugin from './plugins/view.js';
 import tenancyPlugin from './tenancy/plugin.js';
 import themeAssetsRoutes from './tenancy/theme-assets.js';
@@ -57,6 +58,8 @@ export interface BuildOptions {
   watchTenants?: boolean;
   /** Inserts the rows of tenants added by a reload (privileged role: main.ts gives it). */
   registerTenants?: RegisterTenants;
+  /** Sees every route as it is declared, schemas included (the fault suite fuzzes them all). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -83,14 +86,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestTimeout: config.requestTimeoutMs,
+    // Sockets that send no complete headers in time (idle, or slowloris) get 408 and are closed; checked every second.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
     // Keep-alive sockets must not hold graceful shutdown hostage.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     genReqId: () => crypto.randomUUID(),
+    schemaController,
+    // What fails before routing (unparsable request, bad percent-encoding) answers in our error format too.
+    clientErrorHandler,
+    frameworkErrors,
   });
   app.decorate('config', config);
   app.decorate('tenants', tenants);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(securityPlugin);
   await app.register(databasePlugin);

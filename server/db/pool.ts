@@ -51,7 +51,16 @@ export function poolConfig(options: PoolOptions): pg.PoolConfig {
 
 export function createPool(options: PoolOptions & { onError: (error: Error) => void }): pg.Pool {
   const pool = new pg.Pool(poolConfig(options));
-  // An idle client whose server went away emits 'error' on the pool; without a listener the process dies.
-  pool.on('error', options.onError);
+  listenForConnectionLoss(pool, options.onError);
   return pool;
+}
+
+/**
+ * A connection whose server went away emits 'error': on the pool while idle, on the client itself while
+ * checked out (Kysely holds one across the awaits of a transaction). Without a listener either one kills
+ * the process, so both get one; the broken client is then refused by its next query and discarded.
+ */
+export function listenForConnectionLoss(pool: pg.Pool, onError: (error: Error) => void): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
 }

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { createKysely } from '../db/kysely.js';
-import { APP_ROLE, poolConfig } from '../db/pool.js';
+import { APP_ROLE, listenForConnectionLoss, poolConfig } from '../db/pool.js';
 
 /** Longest wait for in-flight requests at shutdown (close-with-grace forces the exit at 10 s). */
 const SHUTDOWN_WAIT_MS = 8_000;
@@ -32,10 +32,10 @@ export default fp(
         applicationName: 'cordee',
       }),
     );
-    // An idle connection dropped by the server. 57P01 (admin shutdown) is PostgreSQL stopping, e.g. with
-    // the embedded server on Ctrl+C: expected, a warning. Only code and message: the error carries the client.
-    app.pg.pool.on('error', (error: Error & { code?: string }) =>
-      app.log[error.code === '57P01' ? 'warn' : 'error']({ code: error.code, message: error.message }, 'idle PostgreSQL connection lost'),
+    // A connection dropped by the server. 57P01 (admin shutdown) is PostgreSQL stopping, e.g. with the
+    // embedded server on Ctrl+C: expected, a warning. Only code and message: the error carries the client.
+    listenForConnectionLoss(app.pg.pool, (error: Error & { code?: string }) =>
+      app.log[error.code === '57P01' ? 'warn' : 'error']({ code: error.code, message: error.message }, 'PostgreSQL connection lost'),
     );
     app.decorate('db', createKysely(app.pg.pool));
 

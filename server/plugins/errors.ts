@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin';
 import { createRequire } from 'node:module';
 import type { Localize } from 'ajv-i18n/localize/types.js';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors.js';
 import { renderFormError } from './forms.js';
 
@@ -14,12 +16,48 @@ interface ErrorBody {
 // A CommonJS function export whose typings declare a default export: loaded with require.
 const localizeFr = createRequire(import.meta.url)('ajv-i18n/localize/fr') as Localize;
 
-// PostgreSQL down, restarting or out of connections: the request may succeed later (503, not 500).
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '53300']);
+// PostgreSQL down, crashed, restarting or out of connections: the request may succeed later (503, not 500).
+// 57P01/57P02: server shutting down or crashed; 57P03: starting up or in recovery; 53300: too many connections.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
 const databaseUnavailable = (error: Error & { code?: string }) =>
-  UNAVAILABLE_CODES.has(error.code ?? '') || /timeout exceeded when trying to connect|Connection terminated/.test(error.message);
+  UNAVAILABLE_CODES.has(error.code ?? '') ||
+  // node-postgres' own messages, without a code: a pool that cannot connect, a connection lost mid-transaction.
+  /timeout exceeded when trying to connect|Connection terminated|connection error and is not queryable/.test(error.message);
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+/** Our error body, in French, for what fails before any route or tenant is known. */
+const protocolError = (code: string, message: string) => JSON.stringify({ error: { code, message, fields: {} } });
+
+/**
+ * A request Node could not even parse (bad bytes in the request line, headers too large, too slow): the
+ * answer Fastify would write, with our `{error:{code,message,fields}}` body instead of its English one.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection is gone: nothing to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, protocolError('REQUEST_TIMEOUT', 'Requête trop lente : délai dépassé')]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, protocolError('HEADERS_TOO_LARGE', 'En-têtes de la requête trop volumineux')]
+        : [400, protocolError('BAD_REQUEST', 'Requête HTTP invalide')];
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** An address that is not valid percent-encoding, or a path segment over maxParamLength: before routing. */
+export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, _request, reply) => {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  (reply as FastifyReply)
+    .code(tooLong ? 414 : 400)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(tooLong ? protocolError('URL_TOO_LONG', 'Adresse trop longue') : protocolError('BAD_URL', 'Adresse invalide'));
+};
 
 /** `/radius_km` or `body/email` → `radius_km` / `email`; missing properties name the missing field. */
 function validationFields(error: FastifyError): Record<string, string> {
@@ -62,6 +100,12 @@ export default fp(
       const strings = app.theme(request.tenant).strings;
       return Object.fromEntries(Object.entries(fields).map(([field, text]) => [field, strings[text] ?? text]));
     }
+
+    // A NUL character is never part of a real address, and PostgreSQL refuses it in any text: stop here,
+    // also on routes whose parameters have no schema.
+    app.addHook('onRequest', async (request) => {
+      if (/%00/i.test(request.url)) throw new AppError('BAD_URL', 400);
+    });
 
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       // A refused form post shows its form again, with what was typed and the errors next to the fields.

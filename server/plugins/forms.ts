@@ -1,4 +1,5 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import { storableValuesOnly } from './validation.js';
 import formbody from '@fastify/formbody';
 import fp from 'fastify-plugin';
 import { createRequire } from 'node:module';
@@ -108,7 +109,7 @@ export default fp(
 
     // Fastify's Ajv stops at the first error; a form must report every field at once. Form routes get
     // Fastify's own Ajv settings plus allErrors (their bodies are small and every string is bounded).
-    const formValidator = AjvCompiler()({}, { customOptions: { allErrors: true } } as never);
+    const formValidator = storableValuesOnly(AjvCompiler()({}, { customOptions: { allErrors: true } } as never) as never);
     app.addHook('onRoute', (route) => {
       if (route.config?.form && !route.validatorCompiler) route.validatorCompiler = formValidator as never;
     });

@@ -17,6 +17,8 @@ describe('config', () => {
     [{ DATABASE_URL: 'pas une url' }, /DATABASE_URL n'est pas une URL valide/],
     [{ TRUST_PROXY: 'peut-être' }, /TRUST_PROXY doit valoir true ou false/],
     [{ DATABASE_APP_URL: 'postgres://app@db/cordee' }, /DATABASE_APP_URL exige DATABASE_URL/],
+    [{ DATABASE_EMBEDDED: 'true', DATABASE_URL: 'postgres://db/cordee' }, /DATABASE_EMBEDDED ne peut pas valoir true quand DATABASE_URL est défini/],
+    [{ DATABASE_EMBEDDED: 'oui' }, /DATABASE_EMBEDDED doit valoir true ou false/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

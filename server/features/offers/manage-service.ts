@@ -204,7 +204,8 @@ export async function offerForEdit(ctx: AccountContext, user: AuthUser, id: stri
  */
 export async function createOffer(ctx: AccountContext, user: AuthUser, input: OfferInput, companyId?: string): Promise<repo.ManagedOfferRow> {
   if (user.role !== 'employer' && user.role !== 'admin') throw new AppError('FORBIDDEN', 403);
-  const id = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
+  // The row is read back in the same transaction: an answer of failure then means nothing was created.
+  const offer = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     let company = companyId;
     if (company) {
       if (!UUID.test(company) || !(await companies.findById(t, company))) throw refuse({ company_id: 'fields.company_id.unknown' });
@@ -220,10 +221,10 @@ export async function createOffer(ctx: AccountContext, user: AuthUser, input: Of
     const values = await validOffer(t, ctx.tenant, input);
     const { id } = await repo.insertOffer(t, { ...values, company_id: company, status: 'draft' });
     await recordAdminAction(t, user, 'offer.create', { type: 'offer', id }, { companyId: company });
-    return id;
+    return (await repo.findOffer(t, id))!;
   });
-  ctx.log.info({ event: 'offer_created', offerId: id, userId: user.id }, 'offer created');
-  return withTenant(ctx.db, ctx.tenant.id, async (t) => (await repo.findOffer(t, id))!);
+  ctx.log.info({ event: 'offer_created', offerId: offer.id, userId: user.id }, 'offer created');
+  return offer;
 }
 
 /** Changes the text and conditions (PATCH: given fields only) while the offer is still open. */
