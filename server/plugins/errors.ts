@@ -101,9 +101,9 @@ export default fp(
       return Object.fromEntries(Object.entries(fields).map(([field, text]) => [field, strings[text] ?? text]));
     }
 
-    // A NUL character is never part of a real address, and PostgreSQL refuses it in any text: stop here,
-    // also on routes whose parameters have no schema.
-    app.addHook('onRequest', async (request) => {
+    // A NUL character is never part of a real address, and PostgreSQL refuses it in any text: stop before
+    // the handler, also on routes whose parameters have no schema (after onRequest: the tenant is known).
+    app.addHook('preValidation', async (request) => {
       if (/%00/i.test(request.url)) throw new AppError('BAD_URL', 400);
     });
 

@@ -19,6 +19,7 @@ describe('config', () => {
     [{ DATABASE_APP_URL: 'postgres://app@db/cordee' }, /DATABASE_APP_URL exige DATABASE_URL/],
     [{ DATABASE_EMBEDDED: 'true', DATABASE_URL: 'postgres://db/cordee' }, /DATABASE_EMBEDDED ne peut pas valoir true quand DATABASE_URL est défini/],
     [{ DATABASE_EMBEDDED: 'oui' }, /DATABASE_EMBEDDED doit valoir true ou false/],
+    [{ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }, /HEADERS_TIMEOUT_MS doit être au plus REQUEST_TIMEOUT_MS \(5000 ms\)/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
