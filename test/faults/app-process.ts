@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { findRootDir } from '../../server/config.js';
+export { alive } from '../helpers/processes.js';
 
 export const ROOT = findRootDir();
 /** The montagne board's production host name (production resolves only the hostnames of tenant.json). */
@@ -164,15 +165,6 @@ export function processTree(root: number): number[] {
   visit(root);
   return tree;
 }
-
-export const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

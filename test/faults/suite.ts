@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import http, { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,6 @@ import pg from 'pg';
 import { freePort } from '../helpers/net.js';
 import { AppProcess, MONTAGNE_HOST } from './app-process.js';
 import { send } from './http-load.js';
-import http from 'node:http';
 
 /** One line of the report: the scenario's figures and whether each target was met. */
 export interface ScenarioResult {

@@ -6,18 +6,11 @@ import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/bootstrap.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../server/db/embedded.js';
 import { freePort } from '../helpers/net.js';
+import { alive } from '../helpers/processes.js';
 import { testTempDir } from '../helpers/tmp.js';
 
 const postmasterPid = (dataDir: string) => Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 async function query<T>(url: string, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });

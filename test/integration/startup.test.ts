@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/net.js';
+import { alive } from '../helpers/processes.js';
 import { copyTenants, editTenantJson, ROOT } from '../helpers/tenant-fixtures.js';
 import { testTempDir } from '../helpers/tmp.js';
 
@@ -47,14 +48,6 @@ function get(port: number, host: string, url = '/'): Promise<{ status: number; b
   });
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const dataDir = () => path.join(testTempDir('start'), 'data');
 
