@@ -17,12 +17,14 @@ import seoRoutes from './features/seo/routes.js';
 import accountsRoutes from './features/accounts/routes.js';
 import applicationsRoutes from './features/applications/routes.js';
 import candidatesRoutes from './features/candidates/routes.js';
+import savedOffersPlugin from './features/candidates/saved-plugin.js';
 import alertsPlugin from './features/alerts/plugin.js';
 import alertsRoutes from './features/alerts/routes.js';
 import privacyRoutes from './features/privacy/routes.js';
 import filesPlugin from './files/plugin.js';
 import devMailboxRoutes from './features/dev-mailbox/routes.js';
 import billingRoutes from './features/billing/routes.js';
+import employerHomeRoutes from './features/employer-home/routes.js';
 import authPlugin from './plugins/auth.js';
 import csrfPlugin from './plugins/csrf.js';
 import formsPlugin from './plugins/forms.js';
@@ -48,6 +50,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     tenants: LiveTenantRegistry;
+    /** The time pages are rendered at ("il y a 3 jours", "nouveau"); tests fix it (BuildOptions.clock). */
+    clock(): Date;
   }
 }
 
@@ -60,6 +64,8 @@ export interface BuildOptions {
   registerTenants?: RegisterTenants;
   /** Sees every route as it is declared, schemas included (the fault suite fuzzes them all). */
   onRoute?: (route: RouteOptions) => void;
+  /** The clock of pages (default: the real time), so that what depends on the date can be tested on any day. */
+  clock?: () => Date;
 }
 
 /**
@@ -101,6 +107,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('config', config);
   app.decorate('tenants', tenants);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  app.decorate('clock', options.clock ?? (() => new Date()));
 
   await app.register(securityPlugin);
   await app.register(databasePlugin);
@@ -121,12 +128,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mailPlugin);
   // Before the routes it documents: @fastify/swagger collects them as they are added (OpenAPI at /api/docs).
   await app.register(swaggerPlugin);
+  await app.register(savedOffersPlugin);
   await app.register(offersRoutes);
   await app.register(companiesRoutes);
   await app.register(offersApiRoutes);
   await app.register(offersManageRoutes);
   await app.register(companiesApiRoutes);
   await app.register(companySpaceRoutes);
+  await app.register(employerHomeRoutes);
   await app.register(adminRoutes);
   await app.register(tenantSettingsRoutes);
   await app.register(searchRoutes);

@@ -57,6 +57,16 @@ export interface Config {
   worker: { enabled: boolean; pollIntervalMs: number };
   /** Membership payments: Stripe when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, else manual. */
   billing: BillingConfig;
+  /** The search page's map (MAP_TILES_URL); undefined: no map, the list only. */
+  map?: MapConfig;
+}
+
+export interface MapConfig {
+  /** Tile URL template with {z}, {x}, {y} (and optionally {s}, {r}), as Leaflet takes it. */
+  tilesUrl: string;
+  attribution: string;
+  /** The CSP img-src source allowing the tiles: the template's origin, `*.` for a {s} sub-domain. */
+  tileSource: string;
 }
 
 export type BillingConfig =
@@ -199,6 +209,38 @@ function billingConfig(env: Env): BillingConfig {
   return { provider: 'stripe', secretKey, webhookSecret, api: { protocol, host: parsed.hostname, port } };
 }
 
+/**
+ * MAP_TILES_URL: an http(s) tile template with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+ * (OpenStreetMap's own servers: light use only, under their tile usage policy). MAP_TILES_ATTRIBUTION:
+ * the credit the tile provider requires, shown on the map.
+ */
+function mapConfig(env: Env): MapConfig | undefined {
+  const raw = env.MAP_TILES_URL;
+  if (raw === undefined || raw === '') return undefined;
+  for (const placeholder of ['{z}', '{x}', '{y}']) {
+    if (!raw.includes(placeholder)) throw new ConfigError('MAP_TILES_URL', `doit contenir ${placeholder} (ex. https://tile.openstreetmap.org/{z}/{x}/{y}.png)`);
+  }
+  if (/[\s;,'"]/.test(raw)) throw new ConfigError('MAP_TILES_URL', 'ne doit contenir ni espace, ni guillemet, ni ; ou ,');
+  let probe: URL;
+  try {
+    probe = new URL(raw.replace(/\{s\}/g, 'sub').replace(/\{[a-z]+\}/g, '0'));
+  } catch {
+    throw new ConfigError('MAP_TILES_URL', "n'est pas une URL valide");
+  }
+  if (probe.protocol !== 'http:' && probe.protocol !== 'https:') throw new ConfigError('MAP_TILES_URL', 'doit commencer par http:// ou https://');
+  // {s}: the provider's sub-domains (a, b, c…), allowed by the CSP as a wildcard.
+  let host = probe.hostname;
+  if (raw.includes('{s}')) {
+    if (!host.startsWith('sub.')) throw new ConfigError('MAP_TILES_URL', '{s} n’est permis qu’en tête du nom d’hôte ({s}.tile.exemple.org)');
+    host = `*.${host.slice('sub.'.length)}`;
+  }
+  return {
+    tilesUrl: raw,
+    attribution: env.MAP_TILES_ATTRIBUTION || '© les contributeurs d’OpenStreetMap',
+    tileSource: `${probe.protocol}//${host}${probe.port ? `:${probe.port}` : ''}`,
+  };
+}
+
 /** Scripts (migrate, seed, tenant, reindex) sign no token or cookie, so they need neither secret, even in production. */
 export const NO_SECRETS: Config['secrets'] = { jwt: '', cookie: '' };
 
@@ -245,6 +287,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       pollIntervalMs: integer(env, 'WORKER_POLL_MS', 1_000, 50, 60_000),
     },
     billing: billingConfig(env),
+    map: mapConfig(env),
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('HEADERS_TIMEOUT_MS', `doit être au plus REQUEST_TIMEOUT_MS (${config.requestTimeoutMs} ms)`);

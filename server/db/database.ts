@@ -253,6 +253,11 @@ export interface OffersTable {
   /** Kept by the trigger of migration 0002 (search): never written by the app. */
   search_vector: ColumnType<string | null, never, never>;
   department_code: ColumnType<string | null, never, never>;
+  /** Youth boards' filters (migration 0015): "sans diplôme", "accessible aux mineurs". */
+  without_diploma: Generated<boolean>;
+  open_to_minors: Generated<boolean>;
+  /** Generated (migration 0015): near-duplicates (same company, title, commune, contract, housing, sector) share it. */
+  duplicate_key: ColumnType<string, never, never>;
 }
 
 /** Known words of a tenant's titles and trades (typo tolerance); filled by a trigger on offers. */

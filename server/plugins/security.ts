@@ -10,7 +10,8 @@ export default fp(
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // The map's tiles (MAP_TILES_URL) come from the tile server.
+          imgSrc: ["'self'", 'data:', ...(app.config.map ? [app.config.map.tileSource] : [])],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],

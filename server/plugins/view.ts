@@ -81,6 +81,7 @@ export default fp(
     app.decorateReply('page', function (this: FastifyReply, template: string, data: { meta: PageMeta } & Record<string, unknown>) {
       const request = this.request;
       const base = origin(request);
+      const now = app.clock();
       const canonicalPath = data.meta.canonicalPath ?? request.url.split('?')[0];
       const html = app.theme(request.tenant).render(template, {
         ...data,
@@ -90,7 +91,14 @@ export default fp(
         currentPath: request.url,
         // The signed-in user (header links); null for visitors. Set by plugins/auth.ts.
         viewer: request.user ? { displayName: request.user.displayName, role: request.user.role } : null,
-        year: new Date().getFullYear(),
+        // A candidate's pages carry a CSRF token for scripts: offers saved in the browser before log-in are
+        // added to the account (saved-offers.js). Never for visitors (no CSRF cookie on public pages).
+        scriptCsrfToken: request.user?.role === 'candidate' ? this.csrfToken() : undefined,
+        // One clock per page: relative dates ("il y a 3 jours") and "nouveau" marks read it (theme helpers).
+        now,
+        year: now.getFullYear(),
+        // Which template drew the page (the accessibility suite checks that every page template is visited).
+        template,
       });
       return this.type('text/html; charset=utf-8').send(html);
     });

@@ -72,6 +72,12 @@ export const TenantConfigSchema = Type.Object(
         email: Type.String({ format: 'email', description: 'Contact address shown in the footer.' }),
         phone: Type.Optional(Type.String({ pattern: '^[0-9 +().-]{6,20}$', description: 'Optional phone number, e.g. a free number "0 800 21 00 00" (digits, spaces and +().-, 6–20 characters).' })),
         address: Type.Optional(Type.String({ maxLength: 200, description: 'Optional postal address (≤ 200 characters).' })),
+        openingHours: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 120 }), {
+            maxItems: 7,
+            description: 'Optional opening hours, one line each (≤ 7 lines of ≤ 120 characters), e.g. "Du lundi au vendredi : 8 h 30 – 12 h, 13 h 30 – 17 h". Youth boards show them with the phone and address on their home page.',
+          }),
+        ),
       },
       { additionalProperties: false, description: 'How to reach the team running the board.' },
     ),

@@ -18,10 +18,53 @@ export function readStrings(file: string): Strings {
   return parsed as Strings;
 }
 
-/** Replaces `{name}` placeholders; unknown placeholders stay visible so that a missing value shows. */
+const frenchNumber = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+const frenchPlural = new Intl.PluralRules('fr-FR');
+
+/**
+ * Replaces `{name}` placeholders; unknown placeholders stay visible so that a missing value shows. A
+ * numeric `{count}` is written the French way (1 234, 2,5).
+ */
 export function interpolate(text: string, params: Record<string, unknown>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return name === 'count' && typeof value === 'number' ? frenchNumber.format(value) : String(value);
+  });
 }
+
+/**
+ * The key to read for this count: French says "0 offre", "1 offre", "2 offres", so a key may have a
+ * singular form `<key>.one` beside its plural `<key>`, chosen by the count (Intl.PluralRules).
+ */
+export function pluralKey(strings: Strings, key: string, count: unknown): string {
+  if (typeof count !== 'number' || frenchPlural.select(count) !== 'one') return key;
+  return strings[`${key}.one`] === undefined ? key : `${key}.one`;
+}
+
+const DAY_MS = 86_400_000;
+const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Days between two instants counted on the Paris calendar (yesterday 23:50 → today 00:10 is 1 day). */
+export function calendarDaysBetween(earlier: Date, later: Date): number {
+  const day = (date: Date) => Date.parse(`${parisDay.format(date)}T00:00:00Z`);
+  return Math.round((day(later) - day(earlier)) / DAY_MS);
+}
+
+/** "aujourd'hui", "hier", "il y a 3 jours", "il y a 2 semaines", "il y a 4 mois": how fresh a date is at `now`. */
+export function relativeDay(date: Date, now: Date, t: (key: string, params?: Record<string, unknown>) => string): string {
+  const days = Math.max(0, calendarDaysBetween(date, now));
+  if (days === 0) return t('time.today');
+  if (days === 1) return t('time.yesterday');
+  if (days < 14) return t('time.daysAgo', { count: days });
+  if (days < 60) return t('time.weeksAgo', { count: Math.floor(days / 7) });
+  return t('time.monthsAgo', { count: Math.floor(days / 30) });
+}
+
+const asDate = (value: unknown): Date | undefined => {
+  if (!value) return undefined;
+  const date = value instanceof Date ? value : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+};
 
 function listTemplates(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
@@ -71,7 +114,7 @@ export class Theme {
   }
 
   t(key: string, params: Record<string, unknown> = {}): string {
-    const text = this.strings[key];
+    const text = this.strings[pluralKey(this.strings, key, params.count)];
     return text === undefined ? key : interpolate(text, params);
   }
 
@@ -125,9 +168,19 @@ export class Theme {
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
     this.hbs.registerHelper('formatDate', (value: unknown) => {
-      if (!value) return '';
-      const date = value instanceof Date ? value : new Date(String(value));
-      return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
+      const date = asDate(value);
+      return date ? dateFormat.format(date) : '';
+    });
+    // The clock is the page's `now` (reply.page passes it; tests fix it), never the helper's own.
+    this.hbs.registerHelper('fromNow', (value: unknown, now: unknown) => {
+      const date = asDate(value);
+      const at = asDate(now);
+      return date && at ? relativeDay(date, at, (key, params) => theme.t(key, params)) : '';
+    });
+    this.hbs.registerHelper('within', (value: unknown, now: unknown, hours: unknown) => {
+      const date = asDate(value);
+      const at = asDate(now);
+      return Boolean(date && at && typeof hours === 'number' && at.getTime() - date.getTime() < hours * 3_600_000 && date <= at);
     });
     this.hbs.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : value ? String(value) : ''));
     // JSON for <script type="application/ld+json">: `<` escaped so that no `</script>` can close the block.

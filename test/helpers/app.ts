@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.js';
+import { buildApp, type BuildOptions } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { testTempDir } from './tmp.js';
@@ -19,9 +19,9 @@ export function testConfig(url: string, overrides: Partial<Config> = {}): Config
 }
 
 /** The real app on a private database; requests go through app.inject() with a Host header. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<Config> = {}, options: Pick<BuildOptions, 'clock'> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const app = await buildApp(testConfig(db.url, overrides));
+  const app = await buildApp(testConfig(db.url, overrides), options);
   await app.ready();
   return {
     app,
@@ -35,3 +35,13 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
 
 export const MONTAGNE = 'montagne.localhost';
 export const DIJON = 'dijon.localhost';
+
+/**
+ * A fixed clock for pages ("il y a 3 jours", "nouveau"): half past noon, Paris time, on the day the
+ * test file starts. Tests date their own offers from it, so what they assert never depends on the
+ * hour or the day they run.
+ */
+export function middayClock(): Date {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Date(`${day}T10:30:00Z`);
+}

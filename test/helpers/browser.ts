@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import axe from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it, type TestContext } from 'vitest';
+import type { Config } from '../../server/config.js';
 import { createTestApp, type TestApp } from './app.js';
 import { freePort } from './net.js';
 
@@ -141,15 +143,22 @@ export interface BrowserApp {
   readonly app: TestApp;
   originOf(host: string): string;
   /** A fresh context (no shared cookies or cache, closed after the test) and a page whose problems are recorded. */
-  openPage(host: string, viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }>;
+  openPage(host: string, viewport?: { width: number; height: number }, contextOptions?: BrowserContextOptions): Promise<{ page: Page; problems: string[] }>;
   expectAccessible(page: Page): Promise<void>;
+}
+
+export interface BrowserAppOptions {
+  /** Configuration overrides, read when the app starts (after the file's earlier beforeAll hooks). */
+  config?: () => Partial<Config>;
+  /** The pages' clock (BuildOptions.clock). */
+  clock?: () => Date;
 }
 
 /**
  * Call inside a describe: one Chromium and one real app listening on 127.0.0.1 for the block
  * (Chromium resolves *.localhost to the loopback by itself).
  */
-export function useBrowserApp(): BrowserApp {
+export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
   let testApp: TestApp | undefined;
   let browser: Browser | undefined;
   let port = 0;
@@ -157,7 +166,7 @@ export function useBrowserApp(): BrowserApp {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    testApp = await createTestApp();
+    testApp = await createTestApp(options.config?.() ?? {}, { clock: options.clock });
     port = await freePort();
     await testApp.app.listen({ host: '127.0.0.1', port });
   });
@@ -176,8 +185,8 @@ export function useBrowserApp(): BrowserApp {
       return testApp;
     },
     originOf,
-    async openPage(host, viewport = { width: 1280, height: 800 }) {
-      const context = await browser!.newContext({ viewport, locale: 'fr-FR' });
+    async openPage(host, viewport = { width: 1280, height: 800 }, contextOptions = {}) {
+      const context = await browser!.newContext({ viewport, locale: 'fr-FR', ...contextOptions });
       contexts.push(context);
       const page = await context.newPage();
       return { page, problems: watchPage(page, originOf(host)) };
@@ -187,4 +196,23 @@ export function useBrowserApp(): BrowserApp {
       expect(violations, `axe: serious/critical violations on ${page.url()}:\n${describeViolations(violations)}`).toEqual([]);
     },
   };
+}
+
+/** The two widths every page is checked at: a small phone and a common laptop. */
+export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1366, height: 900 };
+
+/** Where screenshots for review go (git-ignored); one folder per test file. */
+export const SCREENSHOT_DIR = path.join(process.cwd(), 'test-results', 'screenshots');
+
+/**
+ * A screenshot (full page unless told) under test-results/screenshots/<group>/<name>.png, attached to
+ * the running test (vitest's annotation lists the file in the report); returns its path.
+ */
+export async function screenshot(page: Page, group: string, name: string, annotate?: TestContext['annotate'], options: { fullPage?: boolean } = {}): Promise<string> {
+  const file = path.join(SCREENSHOT_DIR, group, `${name.replace(/[^a-z0-9_-]+/gi, '-')}.png`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
+  if (annotate) await annotate(`capture : ${path.relative(process.cwd(), file)}`, { path: file, contentType: 'image/png' });
+  return file;
 }

@@ -59,6 +59,24 @@ describe('demo seed', () => {
     expect(live.filter((o) => o.experience === 'none').length).toBeGreaterThan(50);
   });
 
+  it('posts a title at most once per company and commune (no accidental "3 postes" groups), and gives dijon its youth filters', async () => {
+    const { rows } = await sql<{ tenant_id: string; title: string; n: number }>`
+      select tenant_id, title, count(*)::int as n from offers
+      group by tenant_id, company_id, lower(title), commune_insee, title having count(*) > 1`.execute(db.admin);
+    expect(rows).toEqual([]);
+    const dijon = await db.admin
+      .selectFrom('offers')
+      .select(['contract', 'season', 'without_diploma', 'open_to_minors'])
+      .where('tenant_id', '=', 'dijon')
+      .where('status', '=', 'published')
+      .execute();
+    expect(dijon.filter((o) => o.without_diploma).length).toBeGreaterThan(10);
+    expect(dijon.filter((o) => o.open_to_minors).length).toBeGreaterThan(10);
+    // The youth board's "job d'été": seasonal contracts there are summer jobs.
+    expect(dijon.filter((o) => o.contract === 'seasonal').length).toBeGreaterThan(3);
+    expect(dijon.filter((o) => o.contract === 'seasonal').every((o) => o.season === 'summer')).toBe(true);
+  });
+
   it('uses well-formed SIRETs, real NAF codes and the tenant’s membership grid', async () => {
     const companies = await db.admin.selectFrom('companies').select(['siret', 'naf_code', 'tenant_id', 'headcount', 'id']).execute();
     for (const company of companies) {
@@ -134,7 +152,8 @@ describe('demo seed', () => {
   async function identityDigest(): Promise<string> {
     const result = await sql<{ digest: string }>`
       select md5(string_agg(concat_ws(',', o.id, o.tenant_id, o.company_id, o.title, o.status, o.contract, o.season, o.commune_insee,
-               o.salary_min, o.salary_max, o.housing, o.hours_per_week, o.apply_method, o.job_nature, md5(o.description_html)), '|' order by o.id))
+               o.salary_min, o.salary_max, o.housing, o.hours_per_week, o.apply_method, o.job_nature, o.without_diploma, o.open_to_minors,
+               md5(o.description_html)), '|' order by o.id))
         || (select md5(string_agg(concat_ws(',', c.id, c.slug, c.siret), '|' order by c.id)) from companies c)
         || (select md5(string_agg(concat_ws(',', m.id, m.status, m.tier_code), '|' order by m.id)) from memberships m)
         || (select md5(string_agg(u.id::text, '|' order by u.id)) from users u) as digest

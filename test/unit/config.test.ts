@@ -24,4 +24,26 @@ describe('config', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('MAP_TILES_URL: the tile template, its credit and the CSP source of its tiles ({s}: any sub-domain)', () => {
+    expect(loadConfig({}).map).toBeUndefined();
+    expect(loadConfig({ MAP_TILES_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }).map).toEqual({
+      tilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      attribution: '© les contributeurs d’OpenStreetMap',
+      tileSource: 'https://tile.openstreetmap.org',
+    });
+    expect(loadConfig({ MAP_TILES_URL: 'https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png?key=k', MAP_TILES_ATTRIBUTION: '© Exemple' }).map).toMatchObject({
+      attribution: '© Exemple',
+      tileSource: 'https://*.tiles.example.org:8443',
+    });
+  });
+
+  it.each([
+    [{ MAP_TILES_URL: 'https://tile.example.org/{z}/{x}.png' }, /MAP_TILES_URL doit contenir \{y\}/],
+    [{ MAP_TILES_URL: 'ftp://tile.example.org/{z}/{x}/{y}.png' }, /MAP_TILES_URL doit commencer par http/],
+    [{ MAP_TILES_URL: "https://tile.example.org/{z}/{x}/{y}.png 'unsafe-inline'" }, /MAP_TILES_URL ne doit contenir/],
+    [{ MAP_TILES_URL: 'https://tiles.{s}.example.org/{z}/{x}/{y}.png' }, /\{s\} n’est permis qu’en tête/],
+  ])('refuses the map tiles %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

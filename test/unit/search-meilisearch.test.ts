@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFilter, buildSort, distanceKm, filterString, offerDocumentId, plainText, toDocument, toHit } from '../../server/features/search/engines/meilisearch.js';
+import { buildFilter, buildSort, filterString, offerDocumentId, plainText, toDocument, toHit } from '../../server/features/search/engines/meilisearch.js';
+import { distanceKm } from '../../server/geo/distance.js';
 import type { OfferDocumentSource, SearchQuery } from '../../server/features/search/port.js';
 
 const OFFER = '0f6fff68-e8b9-5c52-91f4-244d90f4c894';
@@ -25,6 +26,15 @@ const source: OfferDocumentSource = {
   insee: '74056',
   lat: 45.92959,
   lon: 6.9291,
+  salaryMin: 26,
+  salaryMax: 42,
+  salaryUnit: 'hour',
+  hoursPerWeek: 35,
+  experience: 'experienced',
+  withoutDiploma: false,
+  openToMinors: false,
+  companyLogo: null,
+  duplicateKey: '-4242424242424242',
   publishedAt: new Date('2026-11-20T08:00:00Z'),
   expiresAt: new Date('2027-01-19T08:00:00Z'),
 };
@@ -62,6 +72,7 @@ describe('Meilisearch document mapping', () => {
       expiresAt: Math.floor(source.expiresAt.getTime() / 1000),
       indexedAt: Math.floor(NOW.getTime() / 1000),
     });
+    expect(doc).toMatchObject({ salaryMin: 26, salaryMax: 42, salaryUnit: 'hour', hoursPerWeek: 35, duplicateKey: '-4242424242424242', withoutDiploma: false });
     expect(doc.titleVariants.split(' ')).toEqual(expect.arrayContaining(['monitrice', 'moniteur', 'ski']));
     expect(toDocument({ ...source, lat: null, lon: null })._geo).toBeNull();
   });
@@ -71,6 +82,7 @@ describe('Meilisearch document mapping', () => {
     const hit = toHit(doc, query({ near: { lat: 45.9, lon: 6.8 } }));
     expect(hit).toMatchObject({ id: OFFER, title: source.title, companySlug: 'glisse-sommets', place: { insee: '74056', lat: 45.92959, lon: 6.9291 } });
     expect(hit.publishedAt.getTime()).toBe(Math.floor(source.publishedAt.getTime() / 1000) * 1000);
+    expect(hit).toMatchObject({ salary: { min: 26, max: 42, unit: 'hour' }, hoursPerWeek: 35, duplicateKey: '-4242424242424242', positions: 1 });
     expect(hit.distanceKm).toBeCloseTo(distanceKm({ lat: 45.9, lon: 6.8 }, { lat: 45.92959, lon: 6.9291 }), 1);
     expect(toHit({ ...doc, _geoDistance: 12_345 }, query({ near: { lat: 0, lon: 0 } })).distanceKm).toBe(12.3);
     expect(toHit(doc, query()).distanceKm).toBeUndefined();
@@ -127,6 +139,11 @@ describe('Meilisearch filters', () => {
     expect(filter).toContain('contract = "seasonal"');
     expect(filter.some((f) => f.startsWith('sector'))).toBe(false);
     expect(filter[0]).toBe('tenantId = "montagne"');
+  });
+
+  it('filter a commune by its INSEE code and apply the youth boards’ filters', () => {
+    const filter = buildFilter(query({ commune: { insee: '74056', lat: 45.9, lon: 6.9 }, beginnerWelcome: true, withoutDiploma: true, openToMinors: true }), NOW);
+    expect(filter.slice(2)).toEqual(['insee = "74056"', 'experience = "none"', 'withoutDiploma = true', 'openToMinors = true']);
   });
 
   it('refuse coordinates that are not finite numbers', () => {

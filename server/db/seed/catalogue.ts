@@ -47,4 +47,7 @@ export interface JobTemplate {
   housing?: number;
   partTime?: number;
   drivingLicence?: boolean;
+  /** Youth boards' filters (offers.without_diploma, offers.open_to_minors): no diploma asked, open to under-18s. */
+  withoutDiploma?: boolean;
+  minors?: boolean;
 }

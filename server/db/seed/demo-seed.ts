@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Contract, Database, MembershipStatus, NewCompany, NewOffer, OfferStatus } from '../database.js';
 import { withTenant, type TenantDb } from '../tenant-db.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
@@ -52,6 +52,9 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
     const inserted = await withTenant(db, tenant.id, (tdb) => insertAll(tdb, rows));
     reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
   }
+  // Fresh statistics, so the first searches of a new demo are planned as they will be later
+  // (autovacuum would analyse the tables only a while after).
+  if (reports.some((r) => r.inserted > 0)) await sql`analyze offers`.execute(db);
   return reports;
 }
 
@@ -124,13 +127,14 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
     const count = random.int(min, max);
     const jobs = catalogue.jobs[template.sector];
     if (!jobs) throw new Error(`${tenant.id} : aucun métier de démonstration pour le secteur ${template.sector}`);
+    // A company posts a title at most once per commune: repeats would show as one grouped card ("3 postes").
+    const placed = new Set<string>();
     for (let n = 0; n < count; n++) {
       const offerRandom = createRandom(`seed:${tenant.id}:offer:${slug}:${n}`);
       const job = jobs[n % jobs.length];
       const status = membershipStatus === 'pending_payment' ? offerRandom.pick<OfferStatus>(['draft', 'draft', 'pending_review']) : offerStatus(offerRandom);
-      rows.offers.push(
-        offerRow({ tenant, catalogue, template, companyId, slug, job, n, status, now, lifetimeDays, random: offerRandom, ownerEmail }),
-      );
+      const offer = offerRow({ tenant, catalogue, template, companyId, slug, job, n, status, now, lifetimeDays, random: offerRandom, ownerEmail, placed });
+      if (offer) rows.offers.push(offer);
     }
   });
   return rows;
@@ -212,21 +216,39 @@ interface OfferInput {
   lifetimeDays: number;
   random: Random;
   ownerEmail: string;
+  /** `title|commune` pairs this company already posted. */
+  placed: Set<string>;
 }
 
-function offerRow(input: OfferInput): NewOffer {
+/**
+ * The commune drawn for the offer, or, when the company already posts this title there, the first
+ * free one of its department's list (no extra draw: the random stream stays the same). Null when none is free.
+ */
+function freeCommune(drawn: string, title: string, candidates: string[], placed: Set<string>): string | null {
+  const start = Math.max(0, candidates.indexOf(drawn));
+  const rotation = [drawn, ...candidates.slice(start), ...candidates.slice(0, start)];
+  const commune = rotation.find((code) => !placed.has(`${title}|${code}`)) ?? null;
+  if (commune) placed.add(`${title}|${commune}`);
+  return commune;
+}
+
+/** The offer's row, or null when the company already posts this title in every commune it could use. */
+function offerRow(input: OfferInput): NewOffer | null {
   const { tenant, catalogue, template, job, random, now, lifetimeDays, status } = input;
   const contract = random.pick(job.contracts);
   const partTime = random.chance(job.partTime ?? 0.05);
   const hours = partTime ? random.pick([20, 24, 25, 28, 30]) : random.pick([35, 35, 35, 39, 42]);
-  const season = catalogue.seasonal && contract === 'seasonal' ? (random.chance(0.7) ? 'winter' : 'summer') : catalogue.seasonal ? 'all_year' : null;
+  // Outside the mountain, a seasonal contract is a summer job (the youth board's "job d'été").
+  const season = catalogue.seasonal && contract === 'seasonal' ? (random.chance(0.7) ? 'winter' : 'summer') : catalogue.seasonal ? 'all_year' : contract === 'seasonal' ? 'summer' : null;
   const dateDraws = drawContractDates(contract, random);
   const salaryMin = round2(job.salary.min + random.next() * (job.salary.max - job.salary.min) * 0.5);
   const salaryMax = random.chance(0.7) ? round2(Math.max(salaryMin, job.salary.max - random.next() * (job.salary.max - job.salary.min) * 0.3)) : null;
   const housingRoll = random.next();
   const housing = housingRoll < (job.housing ?? 0) * 0.6 ? 'provided' : housingRoll < (job.housing ?? 0) ? 'help' : 'none';
   const department = template.commune.slice(0, 2);
-  const commune = random.chance(0.7) ? template.commune : random.pick(catalogue.nearbyCommunes[department] ?? [template.commune]);
+  const nearby = catalogue.nearbyCommunes[department] ?? [template.commune];
+  const commune = freeCommune(random.chance(0.7) ? template.commune : random.pick(nearby), job.title, nearby, input.placed);
+  if (commune === null) return null;
 
   // Published offers went live within their lifetime; expired ones are past it.
   const ageDays = status === 'expired' ? lifetimeDays + random.int(1, 40) : random.int(0, Math.max(1, lifetimeDays - 3));
@@ -263,6 +285,8 @@ function offerRow(input: OfferInput): NewOffer {
     housing,
     experience: job.experience,
     driving_licence: job.drivingLicence ?? false,
+    without_diploma: job.withoutDiploma ?? false,
+    open_to_minors: job.minors ?? false,
     apply_method: applyMethod,
     apply_email: applyMethod === 'email' ? input.ownerEmail : null,
     apply_url: applyMethod === 'url' ? `https://www.${input.slug}.example/recrutement` : null,

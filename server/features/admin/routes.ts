@@ -52,7 +52,7 @@ export default async function adminRoutes(fastify: FastifyInstance) {
     return reply.page('pages/admin/review', {
       meta: { title: theme.t('admin.review.title', { title: offer.title }), noindex: true },
       section: 'moderation',
-      offer: { ...presentDetail(request.tenant.config, offer), statusLabel: theme.t(`offerStatus.${offer.status}`) },
+      offer: { ...presentDetail(request.tenant.config, offer, theme), statusLabel: theme.t(`offerStatus.${offer.status}`) },
       pending: offer.status === 'pending_review',
       csrfToken: reply.csrfToken(),
     });

@@ -55,3 +55,28 @@ export async function saveOffer(t: TenantDb, userId: string, offerId: string) {
 export async function unsaveOffer(t: TenantDb, userId: string, offerId: string) {
   await t.trx.deleteFrom('saved_offers').where('tenant_id', '=', t.tenantId).where('user_id', '=', userId).where('offer_id', '=', offerId).execute();
 }
+
+/** Which of `offerIds` the candidate has saved (the hearts of one page: one query, whatever the number of cards). */
+export async function savedAmong(t: TenantDb, userId: string, offerIds: string[]): Promise<Set<string>> {
+  if (offerIds.length === 0) return new Set();
+  const rows = await t.trx
+    .selectFrom('saved_offers')
+    .select('offer_id')
+    .where('tenant_id', '=', t.tenantId)
+    .where('user_id', '=', userId)
+    .where('offer_id', 'in', offerIds)
+    .execute();
+  return new Set(rows.map((r) => r.offer_id));
+}
+
+/** Saves every open offer among `offerIds` (others are skipped); returns the ids saved now or before. */
+export async function saveOpenOffers(t: TenantDb, userId: string, offerIds: string[]): Promise<string[]> {
+  if (offerIds.length === 0) return [];
+  const { rows } = await sql<{ offer_id: string }>`
+    insert into saved_offers (tenant_id, user_id, offer_id)
+    select ${t.tenantId}, ${userId}, o.id from offers o
+    where o.tenant_id = ${t.tenantId} and o.id = any(${offerIds}::uuid[]) and o.status = 'published' and o.expires_at > now()
+    on conflict do nothing
+    returning offer_id`.execute(t.trx);
+  return rows.map((r) => r.offer_id);
+}

@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { requireRole } from '../../plugins/auth.js';
+import { requireRole, safeReturnPath } from '../../plugins/auth.js';
 import { sendCvAttachment } from '../applications/cv-file.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from '../applications/multipart.js';
 import { OfferIdParams } from '../applications/schemas.js';
 import type { UploadedFile } from '../applications/service.js';
 import { profileForm } from './forms.js';
-import { candidateSpace, offerToSave, saveCv, savedCvFile, saveOffer, unsaveOffer, updateProfile } from './service.js';
+import { candidateSpace, importSavedOffers, offerToSave, saveCv, savedCvFile, saveOffer, unsaveOffer, updateProfile } from './service.js';
 
 const Csrf = Type.Optional(Type.String());
 const ProfileBody = Type.Object({
@@ -17,7 +17,13 @@ const ProfileBody = Type.Object({
   headline: Type.Optional(Type.String({ maxLength: 200 })),
 });
 const CvBody = Type.Object({ _csrf: Csrf, cv: Type.Optional(Type.Unsafe<unknown>({})) });
-const CsrfOnly = Type.Object({ _csrf: Csrf });
+/** A heart's form: back to the page it was on (without JavaScript). */
+const SaveBody = Type.Object({ _csrf: Csrf, retour: Type.Optional(Type.String({ maxLength: 500 })) });
+/** Offers kept in the browser before log-in (saved-offers.js), added to the account. */
+const ImportBody = Type.Object({ _csrf: Csrf, ids: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 200 }) });
+
+/** Scripts (saved-offers.js) ask for JSON; forms without JavaScript get a redirect. */
+const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 
 const INFO: Record<string, string> = { profil: 'candidate.info.profile', cv: 'candidate.info.cv', sauvegardee: 'candidate.info.saved', retiree: 'candidate.info.unsaved' };
 
@@ -94,13 +100,26 @@ export default async function candidatesRoutes(fastify: FastifyInstance) {
     return reply.page('pages/candidates/save-offer', { meta: { title: theme.t('candidate.save.title'), noindex: true }, offer, csrfToken: reply.csrfToken() });
   });
 
-  app.post('/offres/:id/sauvegarder', { onRequest: candidate, schema: { params: OfferIdParams, body: CsrfOnly } }, async (request, reply) => {
+  app.post('/offres/:id/sauvegarder', { onRequest: candidate, schema: { params: OfferIdParams, body: SaveBody } }, async (request, reply) => {
     await saveOffer(ctx(request), request.user!, request.params.id);
-    return reply.redirect('/compte/candidat?info=sauvegardee#offres-sauvegardees', 303);
+    if (wantsJson(request)) return { saved: true };
+    return reply.redirect(safeReturnPath(request.body.retour) ?? '/compte/candidat?info=sauvegardee#offres-sauvegardees', 303);
   });
 
-  app.post('/compte/candidat/offres/:id/retirer', { onRequest: candidate, schema: { params: OfferIdParams, body: CsrfOnly } }, async (request, reply) => {
+  app.post('/compte/candidat/offres/:id/retirer', { onRequest: candidate, schema: { params: OfferIdParams, body: SaveBody } }, async (request, reply) => {
     await unsaveOffer(ctx(request), request.user!, request.params.id);
-    return reply.redirect('/compte/candidat?info=retiree#offres-sauvegardees', 303);
+    if (wantsJson(request)) return { saved: false };
+    return reply.redirect(safeReturnPath(request.body.retour) ?? '/compte/candidat?info=retiree#offres-sauvegardees', 303);
+  });
+
+  app.post('/compte/candidat/offres/importer', { onRequest: candidate, schema: { body: ImportBody } }, async (request) => {
+    return { imported: await importSavedOffers(ctx(request), request.user!, request.body.ids) };
+  });
+
+  // A visitor's saved offers live in the browser: the page lists them with JavaScript; a candidate's are in the space.
+  app.get('/offres/sauvegardees', async (request, reply) => {
+    if (request.user?.role === 'candidate') return reply.redirect('/compte/candidat#offres-sauvegardees', 303);
+    const theme = app.theme(request.tenant);
+    return reply.page('pages/candidates/saved-offers', { meta: { title: theme.t('saved.title'), noindex: true } });
   });
 }

@@ -53,6 +53,19 @@ export async function saveOffer(ctx: Ctx, user: AuthUser, offerId: string) {
   });
 }
 
+/**
+ * Offers a visitor saved in the browser, added to the account after log-in: the open ones are saved
+ * (the others have closed meanwhile, or were never this tenant's); returns how many were added.
+ */
+export async function importSavedOffers(ctx: Ctx, user: AuthUser, offerIds: string[]): Promise<number> {
+  const unique = [...new Set(offerIds)];
+  return withTenant(ctx.db, ctx.tenant.id, async (t) => {
+    const added = await repo.saveOpenOffers(t, user.id, unique);
+    if (added.length > 0) await repo.touch(t, user.id);
+    return added.length;
+  });
+}
+
 export async function unsaveOffer(ctx: Ctx, user: AuthUser, offerId: string) {
   await withTenant(ctx.db, ctx.tenant.id, (t) => repo.unsaveOffer(t, user.id, offerId));
 }

@@ -10,10 +10,13 @@ export default async function companiesRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/entreprises/:slug', { schema: { params: SlugParams } }, async (request, reply) => {
-    const page = await companyPage(app.db, request.tenant, request.params.slug);
+    const page = await companyPage(app.db, request.tenant, request.params.slug, app.theme(request.tenant));
+    const { saving, saved } = await app.savedOffers.controls(request, reply, page.offers.map((o) => o.id));
     return reply.page('pages/company', {
       meta: { title: page.company.name, description: page.company.descriptionHtml ? descriptionText(page.company.descriptionHtml).slice(0, 160) : page.company.name },
       ...page,
+      offers: page.offers.map((o) => ({ ...o, saved: saved.has(o.id) })),
+      saving,
     });
   });
 

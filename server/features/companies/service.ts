@@ -4,23 +4,23 @@ import { withTenant } from '../../db/tenant-db.js';
 import { notFound } from '../../errors.js';
 import type { FileStore } from '../../files/port.js';
 import type { Tenant } from '../../tenancy/registry.js';
-import { presentSummary } from '../offers/presenter.js';
+import { cardFromRow, companyLogoUrl, offerCard } from '../offers/card.js';
 import { listPublished } from '../offers/repository.js';
+import type { CardWording } from '../offers/wording.js';
 import { sanitizeDescription } from '../offers/sanitize.js';
-import { logoPath } from './logo.js';
 import { findById, findBySlug } from './repository.js';
 
 const OFFERS_ON_COMPANY_PAGE = 50;
 
 /** Public company page: profile and its live offers. */
-export async function companyPage(db: Kysely<Database>, tenant: Tenant, slug: string) {
+export async function companyPage(db: Kysely<Database>, tenant: Tenant, slug: string, wording: CardWording) {
   return withTenant(db, tenant.id, async (t) => {
     const company = await findBySlug(t, slug);
     if (!company) throw notFound();
     const { rows, total } = await listPublished(t, { companyId: company.id }, { limit: OFFERS_ON_COMPANY_PAGE, offset: 0 });
     const descriptionHtml = company.description ? sanitizeDescription(company.description) : null;
-    const logoUrl = company.logo_file_id ? logoPath(company.slug) : null;
-    return { company: { ...company, descriptionHtml, logoUrl }, total, offers: rows.map((row) => presentSummary(tenant.config, row)) };
+    const logoUrl = companyLogoUrl(company.slug, company.logo_file_id);
+    return { company: { ...company, descriptionHtml, logoUrl }, total, offers: rows.map((row) => offerCard(cardFromRow(row), tenant.config, wording)) };
   });
 }
 

@@ -27,6 +27,9 @@ const fields: FormField[] = [
   { name: 'housing', type: 'radio', label: 'fields.housing.label', required: true, options: choices(HOUSING, 'housing') },
   { name: 'experience', type: 'select', label: 'fields.experience.label', options: choices(EXPERIENCE_LEVELS, 'experience') },
   { name: 'driving_licence', type: 'radio', label: 'fields.driving_licence.label', required: true, options: [{ value: 'non', label: 'form.no' }, { value: 'oui', label: 'form.yes' }] },
+  // What youth boards filter on ("sans diplôme", "accessible aux mineurs"): the employer says so explicitly.
+  { name: 'without_diploma', type: 'radio', label: 'fields.without_diploma.label', hint: 'fields.without_diploma.hint', options: [{ value: 'non', label: 'form.no' }, { value: 'oui', label: 'form.yes' }] },
+  { name: 'open_to_minors', type: 'radio', label: 'fields.open_to_minors.label', hint: 'fields.open_to_minors.hint', options: [{ value: 'non', label: 'form.no' }, { value: 'oui', label: 'form.yes' }] },
   { name: 'apply_method', type: 'radio', label: 'fields.apply_method.label', required: true, options: choices(APPLY_METHODS, 'applyMethod') },
   { name: 'apply_url', type: 'url', label: 'fields.apply_url.label', hint: 'fields.apply_url.hint', maxlength: 500 },
   { name: 'apply_email', type: 'email', label: 'fields.apply_email.label', hint: 'fields.apply_email.hint', maxlength: 254 },
@@ -63,6 +66,8 @@ export const OfferFormBody = Type.Object(
     housing: Type.Union(HOUSING.map((v) => Type.Literal(v))),
     experience: Type.Optional(oneOf(EXPERIENCE_LEVELS)),
     driving_licence: Type.Union([Type.Literal('oui'), Type.Literal('non')]),
+    without_diploma: Type.Optional(Type.Union([Type.Literal('oui'), Type.Literal('non')])),
+    open_to_minors: Type.Optional(Type.Union([Type.Literal('oui'), Type.Literal('non')])),
     apply_method: Type.Union(APPLY_METHODS.map((v) => Type.Literal(v))),
     apply_url: Optional(500),
     apply_email: Optional(254),
@@ -94,6 +99,8 @@ export function formInput(body: OfferFormBody): OfferInput {
     housing: body.housing as OfferInput['housing'],
     experience: text(body.experience) as OfferInput['experience'],
     driving_licence: body.driving_licence === 'oui',
+    without_diploma: body.without_diploma === 'oui',
+    open_to_minors: body.open_to_minors === 'oui',
     apply_method: body.apply_method as OfferInput['apply_method'],
     apply_url: text(body.apply_url),
     apply_email: text(body.apply_email),
@@ -106,14 +113,14 @@ export function formValues(offer: ManagedOfferRow): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of fields) {
     const value = offer[field.name as keyof ManagedOfferRow];
-    if (field.name === 'driving_licence') out[field.name] = value ? 'oui' : 'non';
+    if (field.name === 'driving_licence' || field.name === 'without_diploma' || field.name === 'open_to_minors') out[field.name] = value ? 'oui' : 'non';
     else if (typeof value === 'number') out[field.name] = String(value).replace('.', ',');
     else out[field.name] = value === null || value === undefined ? '' : String(value);
   }
   return out;
 }
 
-export const NEW_OFFER_DEFAULTS = { working_time: 'full_time', housing: 'none', driving_licence: 'non', apply_method: 'platform' };
+export const NEW_OFFER_DEFAULTS = { working_time: 'full_time', housing: 'none', driving_licence: 'non', without_diploma: 'non', open_to_minors: 'non', apply_method: 'platform' };
 
 export const rejectForm: FormPage = {
   id: 'reject',

@@ -23,18 +23,47 @@ export async function lockOffer(t: TenantDb, id: string) {
     .executeTakeFirst();
 }
 
+/** The company's offers, each with its number of applications and of those not opened yet (one query). */
 export async function listCompanyOffers(t: TenantDb, companyId: string, page: { limit: number; offset: number } = { limit: 200, offset: 0 }) {
   return t.trx
     .selectFrom('offers')
-    .where('tenant_id', '=', t.tenantId)
-    .where('company_id', '=', companyId)
-    .select(['id', 'title', 'status', 'contract', 'place_name', 'published_at', 'expires_at', 'created_at', 'updated_at'])
-    .orderBy('updated_at', 'desc')
-    .orderBy('id')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('applications')
+          .where('applications.company_id', '=', companyId)
+          .select([
+            'applications.offer_id',
+            sql<number>`count(*)::int`.as('total'),
+            sql<number>`(count(*) filter (where applications.status = 'new'))::int`.as('unread'),
+          ])
+          .groupBy('applications.offer_id')
+          .as('counts'),
+      (join) => join.onRef('counts.offer_id', '=', 'offers.id'),
+    )
+    .where('offers.tenant_id', '=', t.tenantId)
+    .where('offers.company_id', '=', companyId)
+    .select([
+      'offers.id',
+      'offers.title',
+      'offers.status',
+      'offers.contract',
+      'offers.place_name',
+      'offers.published_at',
+      'offers.expires_at',
+      'offers.created_at',
+      'offers.updated_at',
+      sql<number>`coalesce(counts.total, 0)`.as('applications_total'),
+      sql<number>`coalesce(counts.unread, 0)`.as('applications_unread'),
+    ])
+    .orderBy('offers.updated_at', 'desc')
+    .orderBy('offers.id')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
 }
+
+export type CompanyOfferRow = Awaited<ReturnType<typeof listCompanyOffers>>[number];
 
 export async function listPendingReview(t: TenantDb) {
   return t.trx

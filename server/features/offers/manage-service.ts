@@ -36,6 +36,8 @@ export interface OfferInput {
   housing: NonNullable<NewOffer['housing']>;
   experience: NonNullable<NewOffer['experience']> | null;
   driving_licence: boolean;
+  without_diploma: boolean;
+  open_to_minors: boolean;
   apply_method: NonNullable<NewOffer['apply_method']>;
   apply_url: string | null;
   apply_email: string | null;
@@ -56,6 +58,8 @@ export const OFFER_INPUT_DEFAULTS: Omit<OfferInput, 'title' | 'description_html'
   housing: 'none',
   experience: null,
   driving_licence: false,
+  without_diploma: false,
+  open_to_minors: false,
   apply_method: 'platform',
   apply_url: null,
   apply_email: null,
@@ -151,6 +155,8 @@ async function validOffer(t: TenantDb, tenant: Tenant, input: OfferInput): Promi
     housing: input.housing,
     experience: input.experience,
     driving_licence: input.driving_licence,
+    without_diploma: input.without_diploma,
+    open_to_minors: input.open_to_minors,
     apply_method: input.apply_method,
     apply_url: applyUrl,
     apply_email: applyEmail,

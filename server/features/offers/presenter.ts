@@ -1,9 +1,8 @@
 import type { TenantConfig } from '../../tenancy/tenant-config.js';
 import type { ManagedOfferRow } from './manage-repository.js';
-import type { OfferSummaryRow, PublishedOfferRow } from './repository.js';
+import { formatHours, formatSalary, type CardWording } from './wording.js';
+import type { PublishedOfferRow } from './repository.js';
 import type { OfferResource } from './schemas.js';
-
-const euros = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 
 export function offerPath(id: string): string {
   return `/offres/${id}`;
@@ -17,30 +16,15 @@ export function sectorLabel(config: TenantConfig, code: string | null): string |
   return config.sectors.find((s) => s.code === code)?.label ?? null;
 }
 
-/** "1 800 – 2 100 €", "à partir de 12 €", or null when the offer gives no figure. */
-export function salaryRange(min: number | null, max: number | null): string | null {
-  if (min !== null && max !== null && max !== min) return `${euros.format(min)} – ${euros.format(max)} €`;
-  if (min !== null) return `${euros.format(min)} €`;
-  if (max !== null) return `jusqu’à ${euros.format(max)} €`;
-  return null;
-}
-
-export function presentSummary(config: TenantConfig, row: OfferSummaryRow) {
+/** An offer's page (or the moderation review): the row, its links and pay written out. */
+export function presentDetail(config: TenantConfig, row: PublishedOfferRow, wording: CardWording) {
   return {
     ...row,
     url: offerPath(row.id),
     companyUrl: companyPath(row.company_slug),
     sectorLabel: sectorLabel(config, row.sector),
-  };
-}
-
-export function presentDetail(config: TenantConfig, row: PublishedOfferRow) {
-  return {
-    ...row,
-    url: offerPath(row.id),
-    companyUrl: companyPath(row.company_slug),
-    sectorLabel: sectorLabel(config, row.sector),
-    salary: salaryRange(row.salary_min, row.salary_max),
+    salary: formatSalary({ min: row.salary_min, max: row.salary_max, unit: row.salary_unit }, wording),
+    hours: formatHours(row.hours_per_week, wording),
   };
 }
 
@@ -69,6 +53,8 @@ export function offerResource(row: ManagedOfferRow, origin: string): OfferResour
     housing: row.housing,
     experience: row.experience,
     driving_licence: row.driving_licence,
+    without_diploma: row.without_diploma,
+    open_to_minors: row.open_to_minors,
     apply: { method: row.apply_method, url: row.apply_url, email: row.apply_email },
     job_nature: row.job_nature,
     published_at: iso(row.published_at),

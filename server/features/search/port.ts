@@ -1,4 +1,4 @@
-import type { Contract, Housing } from '../../db/database.js';
+import type { Contract, EXPERIENCE_LEVELS, Housing, SALARY_UNITS } from '../../db/database.js';
 
 /**
  * The search port. Two adapters: engines/postgres.ts (default, zero set-up) and engines/meilisearch.ts
@@ -30,6 +30,20 @@ export interface SearchQuery {
   publishedBefore?: Date;
   /** With radiusKm: only offers within it. Without: distances are still given and sortable. */
   near?: GeoPoint & { radiusKm?: number };
+  /**
+   * Only the offers of one commune (a map marker's list). Offers carry their commune's coordinates, so
+   * PostgreSQL matches on those, which its covering indexes hold; Meilisearch on the INSEE code.
+   */
+  commune?: GeoPoint & { insee: string };
+  /** Youth boards: "débutant accepté" (experience 'none'), "sans diplôme", "accessible aux mineurs". */
+  beginnerWelcome?: boolean;
+  withoutDiploma?: boolean;
+  openToMinors?: boolean;
+  /**
+   * Near-duplicates (the same duplicate key, migration 0015) as one hit carrying `positions`; pages
+   * count and cut groups (`SearchResult.groups`). Off: every offer is a hit (the API's default).
+   */
+  collapseDuplicates?: boolean;
   sort: SortOrder;
   page: number;
   perPage: number;
@@ -46,9 +60,18 @@ export interface SearchHit {
   housing: Housing;
   season: string | null;
   place: { name: string | null; postalCode: string | null; insee: string | null; lat: number | null; lon: number | null };
+  salary: { min: number | null; max: number | null; unit: (typeof SALARY_UNITS)[number] | null };
+  hoursPerWeek: number | null;
+  experience: (typeof EXPERIENCE_LEVELS)[number] | null;
+  /** The company's logo file id (it versions the logo URL), or null: the card shows initials. */
+  companyLogo: string | null;
   publishedAt: Date;
   /** Only when the query has `near`. */
   distanceKm?: number;
+  /** Shared by near-duplicates (decimal string of a 64-bit hash). */
+  duplicateKey: string;
+  /** How many matching live offers this hit stands for: 1 unless the query collapses duplicates. */
+  positions: number;
 }
 
 export interface FacetCount {
@@ -57,9 +80,18 @@ export interface FacetCount {
 }
 
 export interface SearchResult {
+  /** Matching offers. */
   total: number;
+  /** What pages are cut from: groups of near-duplicates when the query collapses them, else `total`. */
+  groups: number;
   hits: SearchHit[];
   facets: Record<FacetName, FacetCount[]>;
+}
+
+/** Matching offers of one commune, for the map (one marker per commune; the service adds name and coordinates). */
+export interface MapPoint {
+  insee: string;
+  count: number;
 }
 
 /** What an external index stores for one live offer (built from the database by the outbox drainer). */
@@ -83,6 +115,15 @@ export interface OfferDocumentSource {
   insee: string | null;
   lat: number | null;
   lon: number | null;
+  salaryMin: number | null;
+  salaryMax: number | null;
+  salaryUnit: SearchHit['salary']['unit'];
+  hoursPerWeek: number | null;
+  experience: SearchHit['experience'];
+  withoutDiploma: boolean;
+  openToMinors: boolean;
+  companyLogo: string | null;
+  duplicateKey: string;
   publishedAt: Date;
   expiresAt: Date;
 }
@@ -99,6 +140,8 @@ export interface SearchEngine {
   /** True when the engine keeps its own copy of the offers, fed through the outbox. */
   readonly external: boolean;
   search(query: SearchQuery): Promise<SearchResult>;
+  /** The matching offers counted per commune (page, sort and duplicates aside). */
+  map(query: SearchQuery): Promise<MapPoint[]>;
   /** Applies changes of one tenant; resolves only once they are searchable (Meilisearch task succeeded). */
   apply(tenantId: string, changes: IndexChanges): Promise<void>;
   /** Rebuilds the index of every tenant (or one) from the database. Returns the number of documents. */

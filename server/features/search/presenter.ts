@@ -1,6 +1,6 @@
 import type { Theme } from '../../tenancy/theme.js';
 import type { Tenant } from '../../tenancy/registry.js';
-import { companyPath, offerPath } from '../offers/presenter.js';
+import { offerPath } from '../offers/presenter.js';
 import { FACETS, type FacetCount, type FacetName, type SearchHit } from './port.js';
 import type { OffersApiResponse } from './schemas.js';
 
@@ -39,27 +39,9 @@ export function apiHit(hit: SearchHit, origin: string): OffersApiResponse['hits'
     published_at: hit.publishedAt.toISOString(),
     url: `${origin}${offerPath(hit.id)}`,
     ...(hit.distanceKm === undefined ? {} : { distance_km: hit.distanceKm }),
-  };
-}
-
-/** The fields the offer-card partial shows (the same as the offer list of the offers feature). */
-export function offerCard(hit: SearchHit, tenant: Tenant) {
-  return {
-    id: hit.id,
-    url: offerPath(hit.id),
-    title: hit.title,
-    company_name: hit.companyName,
-    companyUrl: companyPath(hit.companySlug),
-    place_name: hit.place.name,
-    postal_code: hit.place.postalCode,
-    contract: hit.contract,
-    working_time: hit.workingTime,
-    housing: hit.housing,
-    season: hit.season,
-    sector: hit.sector,
-    sectorLabel: tenant.config.sectors.find((s) => s.code === hit.sector)?.label ?? null,
-    published_at: hit.publishedAt,
-    distance_km: hit.distanceKm,
+    salary: hit.salary,
+    hours_per_week: hit.hoursPerWeek,
+    positions: hit.positions,
   };
 }
 

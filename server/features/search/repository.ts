@@ -1,7 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Contract, Database, Housing } from '../../db/database.js';
+import type { Database } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
-import type { FacetName, GeoPoint, OfferDocumentSource, SearchHit, SearchQuery, SortOrder } from './port.js';
+import type { FacetName, GeoPoint, MapPoint, OfferDocumentSource, SearchHit, SearchQuery } from './port.js';
+import { cardFromRow, type CardRow } from '../offers/card.js';
 import { fold } from './text.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -9,7 +10,10 @@ import { fold } from './text.js';
 
 /** The engine's query with the text already analysed and the page turned into limit/offset. */
 export interface PgSearchInput
-  extends Pick<SearchQuery, 'filters' | 'rome' | 'publishedWithinDays' | 'publishedAfter' | 'publishedBefore' | 'near' | 'sort'> {
+  extends Pick<
+    SearchQuery,
+    'filters' | 'rome' | 'publishedWithinDays' | 'publishedAfter' | 'publishedBefore' | 'near' | 'commune' | 'beginnerWelcome' | 'withoutDiploma' | 'openToMinors' | 'sort'
+  > {
   /** to_tsquery('french', …) text built from analysed words only ([a-z0-9], operators, :*), or null. */
   tsquery: string | null;
   /**
@@ -21,25 +25,20 @@ export interface PgSearchInput
   offset: number;
   /** False when the caller already has the facet counts of these conditions: only the page is read. */
   withCombinations: boolean;
+  /** One hit per group of near-duplicates (its most recent offer), with the group's size. */
+  collapseDuplicates: boolean;
 }
 
-interface HitRow {
-  id: string;
-  title: string;
-  company_name: string;
-  company_slug: string;
-  contract: Contract;
-  working_time: 'full_time' | 'part_time';
-  sector: string | null;
-  housing: Housing;
+/** A hit as the page query returns it: the card columns and what the search adds. */
+interface HitRow extends CardRow {
   season: string | null;
-  place_name: string | null;
-  postal_code: string | null;
   commune_insee: string | null;
   latitude: number | null;
   longitude: number | null;
-  published_at: string;
+  experience: SearchHit['experience'];
   distance_m: number | null;
+  duplicate_key: string;
+  positions: number;
 }
 
 /**
@@ -63,6 +62,56 @@ export interface FacetCombination {
   housing: string;
   department: string | null;
   count: number;
+  /**
+   * How many groups of near-duplicates these offers form. A group never spans two combinations (its
+   * key fixes every facet value, migration 0015), so groups add up like offers do.
+   */
+  groups: number;
+}
+
+/**
+ * Great-circle distance in metres from `near` to the offer `alias` (haversine on plain float8
+ * arithmetic: much cheaper per row than earthdistance's ll_to_earth, which matters when a large radius
+ * holds thousands of offers).
+ */
+function distanceFrom(near: GeoPoint, alias: string): RawBuilder<number> {
+  const o = sql.raw(alias);
+  return sql<number>`(12742017.6 * asin(sqrt(
+    power(sin(radians(${o}.latitude - ${near.lat}::float8) / 2), 2) +
+    ${Math.cos((near.lat * Math.PI) / 180)}::float8 * cos(radians(${o}.latitude)) * power(sin(radians(${o}.longitude - ${near.lon}::float8) / 2), 2))))`;
+}
+
+/**
+ * What makes offer `alias` match, facet filters aside: live, the words (`q` is the query's CTE), ROME,
+ * dates, radius, commune and the youth filters. The same conditions select the page's offers and the
+ * other offers of a group of near-duplicates.
+ */
+function matchConditions(input: PgSearchInput, alias: string): RawBuilder<unknown>[] {
+  const o = sql.raw(alias);
+  const conditions: RawBuilder<unknown>[] = [sql`${o}.status = 'published'`, sql`${o}.expires_at > now()`];
+  if (input.tsquery) conditions.push(sql`${o}.search_vector @@ q.query`);
+  if (input.rome) conditions.push(sql`${o}.rome_code = ${input.rome}`);
+  if (input.publishedWithinDays) conditions.push(sql`${o}.published_at >= now() - make_interval(days => ${input.publishedWithinDays})`);
+  if (input.publishedAfter) conditions.push(sql`${o}.published_at >= ${input.publishedAfter}`);
+  if (input.publishedBefore) conditions.push(sql`${o}.published_at < ${input.publishedBefore}`);
+  if (input.near?.radiusKm) {
+    const { lat, lon, radiusKm } = input.near;
+    // Bounding box on the coordinates of the covering indexes (migration 0009: the latitude band is an
+    // index range), then the exact distance.
+    const dLat = radiusKm / 110.5;
+    const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    conditions.push(sql`${o}.latitude between ${lat - dLat}::float8 and ${lat + dLat}::float8`);
+    conditions.push(sql`${o}.longitude between ${lon - dLon}::float8 and ${lon + dLon}::float8`);
+    conditions.push(sql`${distanceFrom(input.near, alias)} <= ${radiusKm * 1000}::float8`);
+  }
+  if (input.commune) {
+    // Offers carry their commune's centroid (offers/manage-service.ts): equal coordinates, one index range.
+    conditions.push(sql`${o}.latitude = ${input.commune.lat}::float8 and ${o}.longitude = ${input.commune.lon}::float8`);
+  }
+  if (input.beginnerWelcome) conditions.push(sql`${o}.experience = 'none'`);
+  if (input.withoutDiploma) conditions.push(sql`${o}.without_diploma`);
+  if (input.openToMinors) conditions.push(sql`${o}.open_to_minors`);
+  return conditions;
 }
 
 /**
@@ -70,35 +119,26 @@ export interface FacetCombination {
  * the page of hits (with the facet filters) and the number of offers per combination of facet values,
  * from which countFacets derives the total and every facet count. One hash aggregate on four short
  * columns is much cheaper than a count per facet.
+ *
+ * Collapsing near-duplicates keeps that shape: a group is represented by its most recent matching
+ * offer (an offer is left out when a later one of its group matches: one probe of offers_duplicates,
+ * usually empty), and the page's groups are sized by one more probe each. The pages are cut from
+ * groups, whose number comes with the facet counts.
  */
 export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] | null; generation: number }> {
-  const conditions: RawBuilder<unknown>[] = [sql`o.status = 'published'`, sql`o.expires_at > now()`];
-  if (input.tsquery) conditions.push(sql`o.search_vector @@ q.query`);
-  if (input.rome) conditions.push(sql`o.rome_code = ${input.rome}`);
-  if (input.publishedWithinDays) conditions.push(sql`o.published_at >= now() - make_interval(days => ${input.publishedWithinDays})`);
-  if (input.publishedAfter) conditions.push(sql`o.published_at >= ${input.publishedAfter}`);
-  if (input.publishedBefore) conditions.push(sql`o.published_at < ${input.publishedBefore}`);
-  // Great-circle distance in metres (haversine on plain float8 arithmetic: much cheaper per row than
-  // earthdistance's ll_to_earth, which matters when a large radius holds thousands of offers).
-  const near = input.near;
-  const origin = near
-    ? sql`(12742017.6 * asin(sqrt(
-        power(sin(radians(o.latitude - ${near.lat}::float8) / 2), 2) +
-        ${Math.cos((near.lat * Math.PI) / 180)}::float8 * cos(radians(o.latitude)) * power(sin(radians(o.longitude - ${near.lon}::float8) / 2), 2))))`
-    : null;
-  if (input.near?.radiusKm) {
-    const { lat, lon, radiusKm } = input.near;
-    // Bounding box on the coordinates of the covering indexes (migration 0009: the latitude band is an
-    // index range), then the exact distance.
-    const dLat = radiusKm / 110.5;
-    const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    conditions.push(sql`o.latitude between ${lat - dLat}::float8 and ${lat + dLat}::float8`);
-    conditions.push(sql`o.longitude between ${lon - dLon}::float8 and ${lon + dLon}::float8`);
-    conditions.push(sql`${origin} <= ${radiusKm * 1000}::float8`);
-  }
+  const conditions = matchConditions(input, 'o');
+  const origin = input.near ? distanceFrom(input.near, 'o') : null;
   const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
     (f) => sql`m.${sql.raw(FACET_COLUMNS[f])} = ${input.filters[f]}`,
   );
+  if (input.collapseDuplicates) {
+    // The group's facet values are the offer's own: only the other conditions need checking.
+    facetFilters.push(sql`not exists (
+      select 1 from offers d, q
+      where d.duplicate_key = m.duplicate_key and d.id <> m.id
+        and (d.published_at > m.published_at or (d.published_at = m.published_at and d.id < m.id))
+        and ${sql.join(matchConditions(input, 'd'), sql` and `)})`);
+  }
   const exactBonus = input.exactTitleTsquery ? sql` + case when o.search_vector @@ q.exact_title then ${EXACT_TITLE_BONUS}::real else 0 end` : sql``;
   const rank = input.tsquery && input.sort === 'relevance' ? sql`ts_rank(o.search_vector, q.query)${exactBonus}` : sql`0::real`;
   const distance = origin ?? sql`null::float8`;
@@ -108,6 +148,9 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
       : input.sort === 'relevance' && input.tsquery
         ? sql`m.rank desc, m.published_at desc, m.id`
         : sql`m.published_at desc, m.id`;
+  const positions = input.collapseDuplicates
+    ? sql`(select count(*)::int from offers d, q where d.duplicate_key = o.duplicate_key and ${sql.join(matchConditions(input, 'd'), sql` and `)})`
+    : sql`1`;
 
   // With words, the matched offers come from the heap (the GIN index is not covering): gathered once for
   // the page and the counts. Without, each reader scans the covering index of live offers on its own:
@@ -120,7 +163,7 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
              ${input.exactTitleTsquery ? sql`to_tsquery('french', ${input.exactTitleTsquery})` : sql`null::tsquery`} as exact_title
     ),
     matched as ${gatherOnce ? sql`materialized` : sql`not materialized`} (
-      select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, ${rank} as rank, ${distance} as distance_m
+      select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, o.duplicate_key, ${rank} as rank, ${distance} as distance_m
       from offers o, q
       where ${sql.join(conditions, sql` and `)}
     ),
@@ -134,20 +177,50 @@ export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{
       ${
         input.withCombinations
           ? sql`(select coalesce(json_agg(c), '[]') from (
-              select m.sector, m.contract, m.housing, m.department_code as department, count(*)::int as count
-              from matched m group by 1, 2, 3, 4
+              select g.sector, g.contract, g.housing, g.department, sum(g.offers)::int as count, count(*)::int as groups
+              from (
+                select m.sector, m.contract, m.housing, m.department_code as department, m.duplicate_key, count(*) as offers
+                from matched m group by 1, 2, 3, 4, 5
+              ) g
+              group by 1, 2, 3, 4
             ) c)`
           : sql`null::json`
       } as combinations,
       (select coalesce(json_agg(h order by h.position), '[]') from (
-        select p.position, o.id, o.title, c.name as company_name, c.slug as company_slug, o.contract, o.working_time,
-               o.sector, o.housing, o.season, o.place_name, o.postal_code, o.commune_insee, o.latitude, o.longitude,
-               o.published_at, p.distance_m
+        select p.position, o.id, o.title, c.name as company_name, c.slug as company_slug, c.logo_file_id as company_logo,
+               o.contract, o.working_time, o.sector, o.housing, o.season, o.place_name, o.postal_code, o.commune_insee,
+               o.latitude, o.longitude, o.salary_min, o.salary_max, o.salary_unit, o.hours_per_week, o.experience,
+               o.published_at, p.distance_m, o.duplicate_key::text as duplicate_key, ${positions} as positions
         from page p join offers o on o.id = p.id join companies c on c.id = o.company_id
       ) h) as hits,
       -- In the same statement, so the same snapshot as the results: the generation they are valid for.
       (select coalesce(sum(weight), 0)::bigint from search_changes) as generation`.execute(t.trx);
   return { combinations: rows[0].combinations, hits: rows[0].hits.map(toHit), generation: rows[0].generation };
+}
+
+/**
+ * The matching offers per commune, facet filters applied, for the map. Grouped on the coordinates the
+ * covering indexes hold (offers carry their commune's centroid); the INSEE code is then read from one
+ * offer per point only.
+ */
+export async function mapPoints(t: TenantDb, input: PgSearchInput): Promise<MapPoint[]> {
+  const conditions = matchConditions(input, 'o');
+  const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
+    (f) => sql`o.${sql.raw(FACET_COLUMNS[f])} = ${input.filters[f]}`,
+  );
+  const { rows } = await sql<MapPoint>`
+    with q as (select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query),
+    points as (
+      select o.latitude as lat, o.longitude as lon, count(*)::int as count, min(o.id::text)::uuid as sample
+      from offers o, q
+      where ${sql.join([...conditions, ...facetFilters, sql`o.latitude is not null`], sql` and `)}
+      group by 1, 2
+    )
+    select s.commune_insee as insee, p.count
+    from points p join offers s on s.id = p.sample
+    where s.commune_insee is not null
+    order by p.count desc, s.commune_insee`.execute(t.trx);
+  return rows;
 }
 
 /**
@@ -175,13 +248,20 @@ export async function foldSearchChanges(t: TenantDb): Promise<number> {
  * Total and facet counts from the combination counts: a facet's values are counted with every filter
  * but its own (choosing a value replaces the current one), so each count is the total one would get.
  */
-export function countFacets(combinations: FacetCombination[], filters: Partial<Record<FacetName, string>>): { total: number; facets: { facet: FacetName; value: string; count: number }[] } {
+export function countFacets(
+  combinations: FacetCombination[],
+  filters: Partial<Record<FacetName, string>>,
+): { total: number; groups: number; facets: { facet: FacetName; value: string; count: number }[] } {
   const matches = (c: FacetCombination, except?: FacetName) =>
     FACET_NAMES.every((f) => f === except || filters[f] === undefined || c[f] === filters[f]);
   let total = 0;
+  let groups = 0;
   const counts = new Map<string, number>();
   for (const c of combinations) {
-    if (matches(c)) total += c.count;
+    if (matches(c)) {
+      total += c.count;
+      groups += c.groups;
+    }
     for (const facet of FACET_NAMES) {
       const value = c[facet];
       if (value === null || !matches(c, facet)) continue;
@@ -193,23 +273,19 @@ export function countFacets(combinations: FacetCombination[], filters: Partial<R
     const [facet, value] = key.split('\u0000') as [FacetName, string];
     return { facet, value, count };
   });
-  return { total, facets };
+  return { total, groups, facets };
 }
 
 function toHit(row: HitRow): SearchHit {
+  const card = cardFromRow(row);
   return {
-    id: row.id,
-    title: row.title,
-    companyName: row.company_name,
-    companySlug: row.company_slug,
-    contract: row.contract,
-    workingTime: row.working_time,
-    sector: row.sector,
-    housing: row.housing,
+    ...card,
     season: row.season,
-    place: { name: row.place_name, postalCode: row.postal_code, insee: row.commune_insee, lat: row.latitude, lon: row.longitude },
-    publishedAt: new Date(row.published_at),
+    place: { ...card.place, insee: row.commune_insee, lat: row.latitude, lon: row.longitude },
+    experience: row.experience,
     ...(row.distance_m === null ? {} : { distanceKm: Math.round(row.distance_m / 100) / 10 }),
+    duplicateKey: row.duplicate_key,
+    positions: row.positions,
   };
 }
 
@@ -286,6 +362,15 @@ function documentQuery(t: TenantDb) {
       'o.commune_insee',
       'o.latitude',
       'o.longitude',
+      'o.salary_min',
+      'o.salary_max',
+      'o.salary_unit',
+      'o.hours_per_week',
+      'o.experience',
+      'o.without_diploma',
+      'o.open_to_minors',
+      'c.logo_file_id as company_logo',
+      sql<string>`o.duplicate_key::text`.as('duplicate_key'),
       'o.published_at',
       'o.expires_at',
     ]);
@@ -314,6 +399,15 @@ function toSource(row: DocumentRow): OfferDocumentSource {
     insee: row.commune_insee,
     lat: row.latitude,
     lon: row.longitude,
+    salaryMin: row.salary_min,
+    salaryMax: row.salary_max,
+    salaryUnit: row.salary_unit,
+    hoursPerWeek: row.hours_per_week,
+    experience: row.experience,
+    withoutDiploma: row.without_diploma,
+    openToMinors: row.open_to_minors,
+    companyLogo: row.company_logo,
+    duplicateKey: row.duplicate_key,
     publishedAt: row.published_at!,
     expiresAt: row.expires_at!,
   };
@@ -439,6 +533,12 @@ export async function findPlaces(db: Kysely<Database>, text: string, limit: numb
 export async function findCommune(db: Kysely<Database>, insee: string): Promise<PlaceRow | undefined> {
   const { rows } = await sql<PlaceRow>`select ${placeColumns} from communes c where c.insee_code = ${insee} and c.latitude is not null`.execute(db);
   return rows[0];
+}
+
+export async function findCommunes(db: Kysely<Database>, inseeCodes: string[]): Promise<PlaceRow[]> {
+  if (inseeCodes.length === 0) return [];
+  const { rows } = await sql<PlaceRow>`select ${placeColumns} from communes c where c.insee_code = any(${inseeCodes}::text[]) and c.latitude is not null`.execute(db);
+  return rows;
 }
 
 export async function departmentNames(db: Kysely<Database>): Promise<Map<string, string>> {

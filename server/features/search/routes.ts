@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { origin } from '../../plugins/view.js';
 import { OffersApiQuery, OffersApiResponse, PlacesApiQuery, PlacesApiResponse, SearchPageQuery } from './schemas.js';
-import { offersApi, placesApi, searchPage } from './service.js';
+import { offersApi, placesApi, searchMap, searchPage } from './service.js';
 
 /** A GET form sends its empty fields (`secteur=`): they mean "no filter", not an invalid value. */
 async function dropEmptyParameters(request: FastifyRequest): Promise<void> {
@@ -29,6 +29,8 @@ export default async function searchRoutes(fastify: FastifyInstance) {
   app.get('/offres', { preValidation: dropEmptyParameters, schema: { querystring: SearchPageQuery } }, async (request, reply) => {
     const theme = app.theme(request.tenant);
     const result = await searchPage(app.offerSearch, request.tenant, theme, request.query);
+    const { saving, saved } = await app.savedOffers.controls(request, reply, result.offers.map((o) => o.id));
+    const map = app.config.map;
     return reply.page('pages/offers', {
       meta: {
         title: theme.t('offers.title'),
@@ -38,6 +40,15 @@ export default async function searchRoutes(fastify: FastifyInstance) {
         noindex: result.filtered,
       },
       ...result,
+      offers: result.offers.map((o) => ({ ...o, saved: saved.has(o.id) })),
+      saving,
+      // Without MAP_TILES_URL there is no map at all (nor its script): the list is the page.
+      map: map ? { tiles: map.tilesUrl, attribution: map.attribution, dataUrl: result.mapDataUrl } : null,
     });
+  });
+
+  // The map's markers for the search page's filters (views/assets/js/map.js); public, like the list.
+  app.get('/offres/carte.json', { preValidation: dropEmptyParameters, schema: { querystring: SearchPageQuery } }, async (request) => {
+    return searchMap(app.offerSearch, request.tenant, request.query);
   });
 }

@@ -25,6 +25,11 @@ export const OffersApiQuery = Type.Object(
     sort: Type.Optional(literals(SORTS)),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 1 })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    /** true: near-duplicates (same company, title, commune, contract, housing, sector) as one hit with `positions`. */
+    group_duplicates: Type.Optional(Type.Boolean()),
+    beginner_welcome: Type.Optional(Type.Boolean()),
+    without_diploma: Type.Optional(Type.Boolean()),
+    open_to_minors: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -51,10 +56,16 @@ export const OfferHit = Type.Object({
   published_at: Type.String({ format: 'date-time' }),
   url: Type.String(),
   distance_km: Type.Optional(Type.Number()),
+  salary: Type.Object({ min: Nullable(Type.Number()), max: Nullable(Type.Number()), unit: Nullable(Type.String()) }),
+  hours_per_week: Nullable(Type.Number()),
+  /** How many matching offers this hit stands for (> 1 only with group_duplicates). */
+  positions: Type.Integer(),
 });
 
 export const OffersApiResponse = Type.Object({
   total: Type.Integer(),
+  /** What pages are cut from: groups with group_duplicates, else equal to total. */
+  groups: Type.Integer(),
   page: Type.Integer(),
   per_page: Type.Integer(),
   hits: Type.Array(OfferHit),
@@ -104,5 +115,18 @@ export const SearchPageQuery = Type.Object({
   publiee: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
   tri: Type.Optional(literals(Object.keys(PAGE_SORTS) as (keyof typeof PAGE_SORTS)[])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  /** Only the offers of one commune (INSEE code): the map's "see these offers" link. */
+  commune: Type.Optional(Type.String({ pattern: '^[0-9][0-9AB][0-9]{3}$' })),
+  /** Youth boards' checkboxes: "débutant accepté", "sans diplôme", "accessible aux mineurs". */
+  debutant: Type.Optional(Type.Literal('oui')),
+  'sans-diplome': Type.Optional(Type.Literal('oui')),
+  mineurs: Type.Optional(Type.Literal('oui')),
 });
 export type SearchPageQuery = Static<typeof SearchPageQuery>;
+
+/** The youth filters of the search page: parameter → SearchQuery flag and the strings key of its label. */
+export const YOUTH_FILTERS = [
+  { param: 'debutant', flag: 'beginnerWelcome', label: 'search.youth.beginner' },
+  { param: 'sans-diplome', flag: 'withoutDiploma', label: 'search.youth.withoutDiploma' },
+  { param: 'mineurs', flag: 'openToMinors', label: 'search.youth.minors' },
+] as const;

@@ -8,8 +8,9 @@ import type { Theme } from '../../tenancy/theme.js';
 import { CONTRACTS, HOUSING } from '../../db/database.js';
 import { MeilisearchEngine } from './engines/meilisearch.js';
 import { PostgresSearchEngine } from './engines/postgres.js';
-import { FACETS, type FacetName, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from './port.js';
-import { apiHit, labelFacets, offerCard, placeLabel } from './presenter.js';
+import { type FacetName, type MapPoint, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from './port.js';
+import { offerCard } from '../offers/card.js';
+import { apiHit, labelFacets, placeLabel } from './presenter.js';
 import {
   claimOutbox,
   completeOutbox,
@@ -17,6 +18,7 @@ import {
   discardOutbox,
   failOutbox,
   findCommune,
+  findCommunes,
   findPlaces,
   foldSearchChanges,
   liveDocumentPage,
@@ -34,6 +36,7 @@ import {
   type OffersApiResponse,
   type PlacesApiQuery,
   type SearchPageQuery,
+  YOUTH_FILTERS,
 } from './schemas.js';
 
 /** What the service logs through (a Fastify/pino logger, or a script's console adapter). */
@@ -101,6 +104,23 @@ export class SearchService {
       this.log.error({ err: error, engine: this.engine.name }, 'search engine failed, answering from PostgreSQL');
       return { ...(await this.fallback.search(query)), engine: this.fallback.name, degraded: true };
     }
+  }
+
+  /** Matching offers per commune, for the map; the same fallback as search when the external engine fails. */
+  async map(query: SearchQuery): Promise<MapPoint[]> {
+    if (!this.fallback || Date.now() < this.primaryDownUntil) return (this.fallback ?? this.engine).map(query);
+    try {
+      return await this.engine.map(query);
+    } catch (error) {
+      this.primaryDownUntil = Date.now() + RETRY_PRIMARY_AFTER_MS;
+      this.log.error({ err: error, engine: this.engine.name }, 'search engine failed, answering from PostgreSQL');
+      return this.fallback.map(query);
+    }
+  }
+
+  /** Name, postal code and coordinates of communes (reference data), by INSEE code. */
+  async communesByInsee(codes: string[]): Promise<Map<string, PlaceRow>> {
+    return new Map((await findCommunes(this.db, codes)).map((c) => [c.insee, c]));
   }
 
   /** For /readyz: null when the engine is PostgreSQL itself (the database check covers it). */
@@ -245,6 +265,10 @@ export async function offersApi(service: SearchService, tenant: Tenant, theme: T
     rome: params.rome?.toUpperCase(),
     publishedWithinDays: params.published_within_days,
     near,
+    beginnerWelcome: params.beginner_welcome,
+    withoutDiploma: params.without_diploma,
+    openToMinors: params.open_to_minors,
+    collapseDuplicates: params.group_duplicates,
     sort: params.sort ?? 'relevance',
     page,
     perPage,
@@ -253,6 +277,7 @@ export async function offersApi(service: SearchService, tenant: Tenant, theme: T
     engine: result.engine,
     body: {
       total: result.total,
+      groups: result.groups,
       page,
       per_page: perPage,
       hits: result.hits.map((hit) => apiHit(hit, origin)),
@@ -270,10 +295,10 @@ export async function placesApi(service: SearchService, params: PlacesApiQuery) 
 }
 
 export const PAGE_SIZE = 20;
-const PAGE_PARAMS = ['q', 'secteur', 'contrat', 'logement', 'departement', 'metier', 'lieu', 'rayon', 'publiee', 'tri'] as const;
+const PAGE_PARAMS = ['q', 'secteur', 'contrat', 'logement', 'departement', 'metier', 'lieu', 'rayon', 'publiee', 'commune', 'debutant', 'sans-diplome', 'mineurs', 'tri'] as const;
 
 /** /offres?… with the given parameters, in a stable order (shareable, cache-friendly URLs). */
-export function searchPageUrl(params: SearchPageQuery, page = 1): string {
+export function searchPageUrl(params: SearchPageQuery, page = 1, path = '/offres'): string {
   const search = new URLSearchParams();
   for (const name of PAGE_PARAMS) {
     const value = params[name];
@@ -281,36 +306,80 @@ export function searchPageUrl(params: SearchPageQuery, page = 1): string {
   }
   if (page > 1) search.set('page', String(page));
   const qs = search.toString();
-  return `/offres${qs ? `?${qs}` : ''}`;
+  return `${path}${qs ? `?${qs}` : ''}`;
 }
 
-/** GET /offres: results, facet counts next to each choice, place + radius, sort and pagination. */
-export async function searchPage(service: SearchService, tenant: Tenant, theme: Theme, raw: SearchPageQuery) {
+/** The page's parameters resolved into a SearchQuery (a place typed by a person, the commune of a map marker). */
+async function pageQuery(service: SearchService, tenant: Tenant, raw: SearchPageQuery) {
   const params: SearchPageQuery = { ...raw, q: raw.q?.trim() || undefined, lieu: raw.lieu?.trim() || undefined };
-  const page = params.page ?? 1;
-  const housingFilter = tenant.config.features.housingFilter;
-  let place: PlaceRow | undefined;
-  if (params.lieu) place = await service.resolvePlace(params.lieu);
+  const place = params.lieu ? await service.resolvePlace(params.lieu) : undefined;
+  const commune = params.commune ? await service.commune(params.commune) : undefined;
+  if (params.commune && !commune) throw invalidParameter('commune', 'commune inconnue (code INSEE attendu, ex. 74056)');
   const radius = params.rayon ?? DEFAULT_RADIUS_KM;
   const requestedSort = PAGE_SORTS[params.tri ?? 'pertinence'];
-  const sort = requestedSort === 'distance' && !place ? 'relevance' : requestedSort;
   const filters: Partial<Record<FacetName, string>> = {
     sector: params.secteur,
     contract: params.contrat,
-    housing: housingFilter ? params.logement : undefined,
+    housing: tenant.config.features.housingFilter ? params.logement : undefined,
     department: params.departement,
   };
-  const result = await service.search({
+  const query: SearchQuery = {
     tenantId: tenant.id,
     text: params.q,
     filters,
     rome: params.metier?.toUpperCase(),
     publishedWithinDays: params.publiee,
     near: place ? { lat: place.lat, lon: place.lon, radiusKm: radius } : undefined,
-    sort,
-    page,
+    commune: commune ? { insee: commune.insee, lat: commune.lat, lon: commune.lon } : undefined,
+    beginnerWelcome: params.debutant === 'oui',
+    withoutDiploma: params['sans-diplome'] === 'oui',
+    openToMinors: params.mineurs === 'oui',
+    collapseDuplicates: true,
+    sort: requestedSort === 'distance' && !place ? 'relevance' : requestedSort,
+    page: params.page ?? 1,
     perPage: PAGE_SIZE,
-  });
+  };
+  return { params, place, commune, radius, query };
+}
+
+/** The active filters of the search page as removable chips: a label, and the URL without that filter. */
+function filterChips(
+  canonical: SearchPageQuery,
+  labels: { sector?: string; contract?: string; housing?: string; department?: string; commune?: string; place?: string },
+  theme: Theme,
+) {
+  const chip = (label: string, without: (keyof SearchPageQuery)[]) => {
+    const rest: SearchPageQuery = { ...canonical };
+    for (const name of without) delete rest[name];
+    return { label, url: searchPageUrl(rest) };
+  };
+  const chips = [];
+  if (canonical.q) chips.push(chip(theme.t('search.chip.text', { text: canonical.q }), ['q']));
+  if (canonical.lieu && labels.place) chips.push(chip(theme.t('search.chip.place', { place: labels.place, km: canonical.rayon ?? DEFAULT_RADIUS_KM }), ['lieu', 'rayon', 'tri']));
+  if (canonical.commune) chips.push(chip(theme.t('search.chip.commune', { place: labels.commune ?? canonical.commune }), ['commune']));
+  if (canonical.secteur) chips.push(chip(labels.sector ?? canonical.secteur, ['secteur']));
+  if (canonical.contrat) chips.push(chip(labels.contract ?? canonical.contrat, ['contrat']));
+  if (canonical.logement && labels.housing) chips.push(chip(labels.housing, ['logement']));
+  if (canonical.departement) chips.push(chip(labels.department ?? canonical.departement, ['departement']));
+  if (canonical.metier) chips.push(chip(theme.t('search.trade', { code: canonical.metier }), ['metier']));
+  if (canonical.publiee) chips.push(chip(theme.t(`search.publishedWithin.${canonical.publiee}`), ['publiee']));
+  for (const filter of YOUTH_FILTERS) if (canonical[filter.param]) chips.push(chip(theme.t(filter.label), [filter.param]));
+  return chips;
+}
+
+/** The chosen filters among those the page folds away on phones (all but the words and the place). */
+function moreFilters(params: SearchPageQuery): number {
+  const folded = [params.secteur, params.contrat, params.logement, params.departement, params.publiee, params.tri, ...YOUTH_FILTERS.map((f) => params[f.param])];
+  return folded.filter((value) => value !== undefined && value !== 'pertinence').length;
+}
+
+/** GET /offres: results, facet counts next to each choice, place + radius, sort, chips and pagination. */
+export async function searchPage(service: SearchService, tenant: Tenant, theme: Theme, raw: SearchPageQuery) {
+  const { params, place, commune, radius, query } = await pageQuery(service, tenant, raw);
+  const page = query.page;
+  const { filters } = query;
+  const housingFilter = tenant.config.features.housingFilter;
+  const result = await service.search(query);
   const facets = await labelFacets(result.facets, tenant, theme, (code) => service.departmentName(code));
   const countOf = (facet: FacetName) => new Map(facets[facet].map((c) => [c.value, c]));
   // Each choice with the number of offers it leaves; choices that leave none stay visible but disabled.
@@ -327,18 +396,41 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
     departments.push({ value: params.departement, label: `${params.departement} – ${(await service.departmentName(params.departement)) ?? ''}` });
   }
   departments.sort((a, b) => a.value.localeCompare(b.value));
-  const pageCount = Math.max(1, Math.ceil(Math.min(result.total, 500 * PAGE_SIZE) / PAGE_SIZE));
-  const canonical: SearchPageQuery = { ...params, lieu: place ? placeLabel(place) : params.lieu, rayon: place ? radius : undefined };
+  // Pages are cut from cards: a group of near-duplicates is one card.
+  const pageCount = Math.max(1, Math.ceil(Math.min(result.groups, 500 * PAGE_SIZE) / PAGE_SIZE));
+  const canonical: SearchPageQuery = { ...params, lieu: place ? placeLabel(place) : params.lieu, rayon: place ? radius : undefined, page: undefined };
+  const youth = tenant.config.kind === 'youth';
+  const sectorLabel = tenant.config.sectors.find((s) => s.code === params.secteur)?.label;
+  const chips = filterChips(
+    canonical,
+    {
+      sector: sectorLabel,
+      contract: params.contrat && theme.t(`contract.${params.contrat}`),
+      housing: housingFilter && params.logement ? theme.t(`housing.${params.logement}`) : undefined,
+      department: departments.find((d) => d.value === params.departement)?.label,
+      commune: commune ? placeLabel(commune) : undefined,
+      place: place ? placeLabel(place) : undefined,
+    },
+    theme,
+  );
+  // The offer pages say how far they are from the chosen place.
+  const linkQuery = place ? `?depuis=${place.insee}` : '';
   return {
     total: result.total,
+    groups: result.groups,
     degraded: result.degraded,
-    offers: result.hits.map((hit) => offerCard(hit, tenant)),
-    filtered: FACETS.some((f) => filters[f] !== undefined) || Boolean(params.q || params.lieu || params.publiee || params.metier),
+    offers: result.hits.map((hit) => offerCard(hit, tenant.config, theme, linkQuery)),
+    filtered: chips.length > 0,
+    chips,
     form: {
       q: params.q ?? '',
       lieu: canonical.lieu ?? '',
       metier: params.metier ?? '',
+      commune: params.commune ?? '',
       placeNotFound: Boolean(params.lieu && !place),
+      // Filters folded under "Plus de filtres": how many are chosen (they open when one is).
+      moreCount: moreFilters(params),
+      moreOpen: moreFilters(params) > 0,
       place: place ? placeLabel(place) : null,
       sectors: choices('sector', tenant.config.sectors.map((s) => ({ value: s.code, label: s.label }))),
       contracts: choices('contract', CONTRACTS.map((c) => ({ value: c, label: theme.t(`contract.${c}`) }))),
@@ -346,6 +438,8 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
       departments: choices('department', departments),
       radii: RADII_KM.map((km) => ({ value: km, selected: km === radius })),
       published: PUBLISHED_WITHIN.map((days) => ({ value: days, label: theme.t(`search.publishedWithin.${days}`), selected: params.publiee === days })),
+      // The youth boards' profile filters (every board accepts them; youth boards show them).
+      youth: youth ? YOUTH_FILTERS.map((f) => ({ name: f.param, label: theme.t(f.label), checked: params[f.param] === 'oui' })) : null,
       sorts: (Object.keys(PAGE_SORTS) as (keyof typeof PAGE_SORTS)[]).map((value) => ({
         value,
         label: theme.t(`search.sort.${value}`),
@@ -360,7 +454,26 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
       next: page < pageCount ? searchPageUrl(canonical, page + 1) : null,
     },
     shareUrl: searchPageUrl(canonical, page),
+    // The map's markers for the same filters (map.js), when the deployment has map tiles.
+    mapDataUrl: searchPageUrl(canonical, 1, '/offres/carte.json'),
     // The same filters, saved as an e-mail alert (features/alerts).
     alertUrl: searchPageUrl({ ...canonical, tri: undefined, publiee: undefined }).replace(/^\/offres/, '/alertes/nouvelle'),
   };
+}
+
+/**
+ * GET /offres/carte.json: the map's markers, one per commune with matching offers (the same filters as
+ * the list), each with the count and the link to the list of that commune's offers.
+ */
+export async function searchMap(service: SearchService, tenant: Tenant, raw: SearchPageQuery) {
+  const { params, place, radius, query } = await pageQuery(service, tenant, raw);
+  const points = await service.map(query);
+  const communes = await service.communesByInsee(points.map((p) => p.insee));
+  const canonical: SearchPageQuery = { ...params, lieu: place ? placeLabel(place) : params.lieu, rayon: place ? radius : undefined, page: undefined, tri: undefined };
+  const markers = points.flatMap((point) => {
+    const commune = communes.get(point.insee);
+    if (!commune) return [];
+    return [{ insee: point.insee, name: commune.name, label: placeLabel(commune), lat: commune.lat, lon: commune.lon, count: point.count, url: searchPageUrl({ ...canonical, commune: point.insee }) }];
+  });
+  return { total: markers.reduce((sum, m) => sum + m.count, 0), markers };
 }

@@ -99,13 +99,13 @@ describe('tenant admin space: moderation, companies, users, audit log', () => {
 
   it('lists companies and users with search and pagination', async () => {
     const first = decodeHtml((await admin.get('/admin/entreprises')).body);
-    expect(first).toContain('36 résultat(s)');
+    expect(first).toContain('36 résultats');
     expect(first).toContain('Page 1 sur 2');
     expect(first).toContain('href="/admin/entreprises?page=2"');
     const second = decodeHtml((await admin.get('/admin/entreprises?page=2')).body);
     expect(second).toContain('Page 2 sur 2');
     const search = decodeHtml((await admin.get('/admin/entreprises?q=houches')).body);
-    expect(search).toContain('1 résultat(s)');
+    expect(search).toContain('1 résultat');
     expect(search).toContain('Remontées mécaniques des Houches');
     expect(search).toContain('À jour');
     const accented = decodeHtml((await admin.get('/admin/entreprises?q=remontees%20mecaniques%20des')).body);
@@ -115,6 +115,6 @@ describe('tenant admin space: moderation, companies, users, audit log', () => {
     expect(users).toContain('Remontées mécaniques des Houches');
     expect(users).not.toContain('candidat@montagne.demo');
     // LIKE wildcards typed by the admin are taken literally.
-    expect(decodeHtml((await admin.get('/admin/utilisateurs?q=%25')).body)).toContain('0 résultat(s)');
+    expect(decodeHtml((await admin.get('/admin/utilisateurs?q=%25')).body)).toContain('0 résultat');
   });
 });

@@ -85,12 +85,15 @@ describe('company logo: upload by members, checks by content, public serving, JS
     expect(served.rawPayload.equals(PNG)).toBe(true);
 
     const page = await t.app.inject({ url: `/entreprises/${slug}`, headers: { host: MONTAGNE } });
-    expect(page.body).toContain(`src="/entreprises/${slug}/logo"`);
+    // Versioned by the stored file, so that a new logo is not hidden by caches.
+    expect(decodeHtml(page.body)).toMatch(new RegExp(`src="/entreprises/${slug}/logo\\?v=[0-9a-f]{8}"`));
   });
 
   it('uses the logo as hiringOrganization.logo in the offer JSON-LD', async () => {
     const page = await t.app.inject({ url: `/offres/${offerId}`, headers: { host: MONTAGNE } });
     expect(page.statusCode).toBe(200);
+    // …and on the offer page itself (header and company block), instead of the initials.
+    expect(decodeHtml(page.body)).toContain(`src="/entreprises/${slug}/logo?v=`);
     const json = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1];
     const posting = JSON.parse(json.replace(/\\u003c/g, '<'));
     expect(posting.hiringOrganization.logo).toBe(`http://${MONTAGNE}/entreprises/${slug}/logo`);
@@ -175,6 +178,6 @@ describe('company logo: upload by members, checks by content, public serving, JS
     expect(await storedFiles()).not.toContain(second);
     expect((await t.app.inject({ url: `/entreprises/${slug}/logo`, headers: { host: MONTAGNE } })).statusCode).toBe(404);
     const page = await t.app.inject({ url: `/offres/${offerId}`, headers: { host: MONTAGNE } });
-    expect(page.body).not.toContain('/logo"');
+    expect(decodeHtml(page.body)).not.toContain('/logo?v=');
   });
 });

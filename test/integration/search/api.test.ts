@@ -5,7 +5,8 @@ import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.
 import { ROOT } from '../../helpers/tenant-fixtures.js';
 
 const decoded = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&').replace(/&#x27;/g, "'");
-const offerLinks = (html: string) => [...html.matchAll(/href="\/offres\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+// With a chosen place, cards link to `/offres/<id>?depuis=<INSEE>` (the offer page says how far it is).
+const offerLinks = (html: string) => [...html.matchAll(/href="\/offres\/([0-9a-f-]{36})(?:\?depuis=[0-9AB]{5})?"/g)].map((m) => m[1]);
 
 describe('search API and page', () => {
   let t: TestApp;
@@ -20,6 +21,7 @@ describe('search API and page', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body).toMatchObject({ total: expect.any(Number), page: 1, per_page: 3 });
+    expect(body.groups).toBe(body.total);
     expect(body.hits).toHaveLength(3);
     expect(body.hits[0]).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -33,6 +35,9 @@ describe('search API and page', () => {
       published_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       url: `http://${MONTAGNE}/offres/${body.hits[0].id}`,
       distance_km: expect.any(Number),
+      salary: expect.objectContaining({ min: expect.any(Number), unit: 'hour' }),
+      hours_per_week: expect.any(Number),
+      positions: 1,
     });
     expect(Object.keys(body.facets)).toEqual(['sector', 'contract', 'housing', 'department']);
     expect(body.facets.sector[0]).toEqual({ value: 'ecoles-de-ski', label: 'Écoles de ski et encadrement', count: expect.any(Number) });
@@ -113,7 +118,7 @@ describe('search API and page', () => {
     expect(options.length).toBeGreaterThan(0);
     for (const [, value, , count] of options.filter((o) => o[3] !== '0')) {
       const chosen = decoded((await get(`/offres?q=moniteur&contrat=${value}`)).body);
-      expect(chosen).toContain(`${count} offre(s) trouvée(s)`);
+      expect(chosen).toContain(count === '1' ? '1 offre trouvée' : `${count} offres trouvées`);
     }
   });
 

@@ -4,6 +4,8 @@ import { MeilisearchEngine } from '../../../server/features/search/engines/meili
 import { PostgresSearchEngine } from '../../../server/features/search/engines/postgres.js';
 import { FACETS, type SearchEngine, type SearchQuery } from '../../../server/features/search/port.js';
 import { SearchService } from '../../../server/features/search/service.js';
+import { liveDocuments } from '../../../server/features/search/repository.js';
+import { withTenant } from '../../../server/db/tenant-db.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { meilisearchTarget, testIndexName } from './meilisearch-target.js';
 
@@ -166,5 +168,31 @@ describe.each(ENGINES)('search engine contract: $name', ({ skip, create }) => {
     expect([...dates].sort((a, b) => b - a)).toEqual(dates);
     expect(first.hits.filter((h) => second.hits.some((s) => s.id === h.id))).toEqual([]);
     expect(second.total).toBe(first.total);
+  });
+
+  it.skipIf(skip)('collapses near-duplicates: one hit per group, sized by its posts, pages cut from groups, counts still per offer', async () => {
+    const company = (await t.db.admin.selectFrom('companies').select('id').where('tenant_id', '=', 'dijon').orderBy('id').executeTakeFirstOrThrow()).id;
+    const { rows } = await sql<{ id: string }>`
+      insert into offers (tenant_id, company_id, title, description_html, contract, working_time, housing, status, commune_insee, place_name,
+                          postal_code, latitude, longitude, sector, published_at, expires_at)
+      select 'dijon', ${company}, 'Animateur de contrat collapse H/F', '<p>Trois postes identiques pour le contrat du moteur.</p>', 'cdd', 'full_time',
+             'none', 'published', '21231', 'Dijon', '21000', 47.32, 5.04, 'animation-sport', now() - make_interval(hours => n), now() + interval '30 days'
+      from generate_series(1, 3) n returning id`.execute(t.db.admin);
+    await engine.apply('dijon', { upserts: await withTenant(t.app.db, 'dijon', (d) => liveDocuments(d, rows.map((r) => r.id))), removals: [] });
+    const grouped = await engine.search(query('dijon', { text: 'animateur contrat collapse', collapseDuplicates: true }));
+    expect([grouped.total, grouped.groups, grouped.hits.length]).toEqual([3, 1, 1]);
+    expect(grouped.hits[0].positions).toBe(3);
+    const every = await engine.search(query('dijon', { text: 'animateur contrat collapse' }));
+    expect([every.total, every.groups, every.hits.length]).toEqual([3, 3, 3]);
+    const all = await engine.search(query('dijon', { collapseDuplicates: true, perPage: 1000 }));
+    expect(all.hits.length).toBe(all.groups);
+    expect(all.hits.reduce((sum, h) => sum + h.positions, 0)).toBe(all.total);
+  });
+
+  it.skipIf(skip)('counts the offers of each commune for the map, adding up to the list’s total with the same filters', async () => {
+    for (const base of [query('montagne'), query('montagne', { filters: { contract: 'seasonal' } }), query('dijon', { text: 'serveur' })]) {
+      const points = await engine.map(base);
+      expect(points.reduce((sum, p) => sum + p.count, 0)).toBe((await engine.search(base)).total);
+    }
   });
 });

@@ -18,6 +18,7 @@ class RecordingEngine implements SearchEngine {
   beforeApply: (() => Promise<void>) | undefined;
   constructor(private readonly delegate: SearchEngine) {}
   search = (q: Parameters<SearchEngine['search']>[0]) => this.delegate.search(q);
+  map = (q: Parameters<SearchEngine['map']>[0]) => this.delegate.map(q);
   async apply(tenantId: string, changes: IndexChanges) {
     await this.beforeApply?.();
     if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:7700');

@@ -9,6 +9,10 @@
   var pending = null;
   var typingTimer = 0;
 
+  // Wide screens show every filter at once; phones keep them folded until asked.
+  var more = form.querySelector('[data-filters-more]');
+  if (more && window.matchMedia && window.matchMedia('(min-width: 48rem)').matches) more.open = true;
+
   // The URL of the current form: empty fields, the radius without a place and the default sort left out.
   function currentUrl() {
     var params = new URLSearchParams();
@@ -43,6 +47,8 @@
           if (updated) select.innerHTML = updated.innerHTML;
         });
         history.replaceState(null, '', url);
+        // The map (map.js) and the hearts (saved-offers.js) follow the list.
+        document.dispatchEvent(new CustomEvent('cordee:results', { detail: { url: url } }));
       })
       .catch(function (error) {
         if (error && error.name === 'AbortError') return;
@@ -58,7 +64,7 @@
     refresh();
   });
   form.addEventListener('change', function (event) {
-    if (event.target && event.target.matches('select, [data-place-input]')) refresh();
+    if (event.target && event.target.matches('select, [data-place-input], input[type="checkbox"]')) refresh();
   });
   var text = form.querySelector('input[name="q"]');
   if (text) {

@@ -1,5 +1,6 @@
 import { Meilisearch, type Filter, type SearchParams, type Settings } from 'meilisearch';
-import { FACETS, type FacetCount, type FacetName, type IndexChanges, type OfferDocumentSource, type RebuildSource, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from '../port.js';
+import { FACETS, type FacetCount, type FacetName, type IndexChanges, type MapPoint, type OfferDocumentSource, type RebuildSource, type SearchEngine, type SearchHit, type SearchQuery, type SearchResult } from '../port.js';
+import { distanceKm } from '../../../geo/distance.js';
 import { analyze, fold, genderVariants } from '../text.js';
 
 /** What the `offers` index stores for one live offer. One index for every tenant: `tenantId` filters. */
@@ -26,6 +27,16 @@ export interface MeiliOfferDocument {
   postalCode: string | null;
   insee: string | null;
   _geo: { lat: number; lng: number } | null;
+  salaryMin: number | null;
+  salaryMax: number | null;
+  salaryUnit: string | null;
+  hoursPerWeek: number | null;
+  experience: string | null;
+  withoutDiploma: boolean;
+  openToMinors: boolean;
+  companyLogo: string | null;
+  /** Near-duplicates share it (offers.duplicate_key): the `distinct` attribute of collapsed searches. */
+  duplicateKey: string;
   /** Unix seconds, for numeric filters and sort. */
   publishedAt: number;
   expiresAt: number;
@@ -82,6 +93,15 @@ export function toDocument(source: OfferDocumentSource, now = new Date()): Meili
     postalCode: source.postalCode,
     insee: source.insee,
     _geo: source.lat !== null && source.lon !== null ? { lat: source.lat, lng: source.lon } : null,
+    salaryMin: source.salaryMin,
+    salaryMax: source.salaryMax,
+    salaryUnit: source.salaryUnit,
+    hoursPerWeek: source.hoursPerWeek,
+    experience: source.experience,
+    withoutDiploma: source.withoutDiploma,
+    openToMinors: source.openToMinors,
+    companyLogo: source.companyLogo,
+    duplicateKey: source.duplicateKey,
     publishedAt: seconds(source.publishedAt),
     expiresAt: seconds(source.expiresAt),
     indexedAt: seconds(now),
@@ -118,6 +138,10 @@ export function buildFilter(query: SearchQuery, now: Date, without?: FacetName):
   if (query.near?.radiusKm) {
     filter.push(`_geoRadius(${finite(query.near.lat, 'lat')}, ${finite(query.near.lon, 'lon')}, ${finite(Math.round(query.near.radiusKm * 1000), 'radius')})`);
   }
+  if (query.commune) filter.push(`insee = ${filterString(query.commune.insee)}`);
+  if (query.beginnerWelcome) filter.push('experience = "none"');
+  if (query.withoutDiploma) filter.push('withoutDiploma = true');
+  if (query.openToMinors) filter.push('openToMinors = true');
   return filter;
 }
 
@@ -130,22 +154,17 @@ export function buildSort(query: SearchQuery, hasText: boolean): string[] | unde
 export const INDEX_SETTINGS: Settings = {
   // Order is attribute ranking: a title match outranks a trade match, which outranks the company…
   searchableAttributes: ['title', 'titleVariants', 'trade', 'rome', 'sector', 'company', 'placeName', 'postalCode', 'description'],
-  filterableAttributes: ['tenantId', 'sector', 'contract', 'housing', 'department', 'rome', 'publishedAt', 'expiresAt', 'indexedAt', '_geo'],
+  filterableAttributes: [
+    'tenantId', 'sector', 'contract', 'housing', 'department', 'rome', 'publishedAt', 'expiresAt', 'indexedAt', '_geo',
+    'insee', 'experience', 'withoutDiploma', 'openToMinors', 'duplicateKey',
+  ],
   sortableAttributes: ['publishedAt', '_geo'],
   rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'publishedAt:desc'],
   localizedAttributes: [{ attributePatterns: ['*'], locales: ['fra'] }],
   pagination: { maxTotalHits: 100_000 },
-  faceting: { maxValuesPerFacet: 300 },
+  // The map counts offers per commune (facet `insee`): a board may have offers in a few hundred communes.
+  faceting: { maxValuesPerFacet: 2000 },
 };
-
-/** Great-circle distance, for hits that Meilisearch did not sort by distance. */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 6_371.0088 * 2 * Math.asin(Math.sqrt(h));
-}
 
 export function toHit(doc: MeiliOfferDocument & { _geoDistance?: number }, query: SearchQuery): SearchHit {
   const hit: SearchHit = {
@@ -159,7 +178,13 @@ export function toHit(doc: MeiliOfferDocument & { _geoDistance?: number }, query
     housing: doc.housing as SearchHit['housing'],
     season: doc.season,
     place: { name: doc.placeName, postalCode: doc.postalCode, insee: doc.insee, lat: doc._geo?.lat ?? null, lon: doc._geo?.lng ?? null },
+    salary: { min: doc.salaryMin ?? null, max: doc.salaryMax ?? null, unit: (doc.salaryUnit ?? null) as SearchHit['salary']['unit'] },
+    hoursPerWeek: doc.hoursPerWeek ?? null,
+    experience: (doc.experience ?? null) as SearchHit['experience'],
+    companyLogo: doc.companyLogo ?? null,
     publishedAt: new Date(doc.publishedAt * 1000),
+    duplicateKey: doc.duplicateKey,
+    positions: 1,
   };
   if (query.near && doc._geo) {
     const km = doc._geoDistance !== undefined ? doc._geoDistance / 1000 : distanceKm(query.near, { lat: doc._geo.lat, lon: doc._geo.lng });
@@ -173,6 +198,13 @@ function facetCounts(distribution: Record<string, Record<string, number>> | unde
     .filter(([, count]) => count > 0)
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+}
+
+interface MeiliResponse {
+  hits: (MeiliOfferDocument & { _geoDistance?: number })[];
+  totalHits?: number;
+  estimatedTotalHits?: number;
+  facetDistribution?: Record<string, Record<string, number>>;
 }
 
 export interface MeilisearchOptions {
@@ -202,10 +234,19 @@ export class MeilisearchEngine implements SearchEngine {
     return this.options.index;
   }
 
+  /**
+   * One multi-search: the page, the facet counts of unfiltered facets, and one count per filtered facet
+   * (without its own filter). Collapsed: the page is `distinct` on the duplicate key (Meilisearch ≥ 1.11),
+   * its totalHits counts groups, and the counts come from a query without `distinct` (Meilisearch counts
+   * facets after distinct), whose contract counts add up to the offers; the page's group sizes then
+   * need one more request, only when some group has several offers.
+   */
   async search(query: SearchQuery): Promise<SearchResult> {
     const now = new Date();
     const analyzed = analyze(query.text);
     const q = analyzed.words.join(' ');
+    const collapse = Boolean(query.collapseDuplicates);
+    const unfiltered = FACETS.filter((f) => query.filters[f] === undefined);
     const main: SearchParams & { indexUid: string } = {
       indexUid: this.options.index,
       q,
@@ -213,8 +254,11 @@ export class MeilisearchEngine implements SearchEngine {
       sort: buildSort(query, q.length > 0),
       page: query.page,
       hitsPerPage: query.perPage,
-      facets: FACETS.filter((f) => query.filters[f] === undefined),
+      ...(collapse ? { distinct: 'duplicateKey' } : { facets: unfiltered }),
     };
+    const counts = collapse
+      ? [{ indexUid: this.options.index, q, filter: buildFilter(query, now) as Filter, limit: 0, facets: [...new Set([...unfiltered, 'contract'])] }]
+      : [];
     // A filtered facet is counted by a query without its own filter (the other choices stay visible).
     const filtered = FACETS.filter((f) => query.filters[f] !== undefined);
     const facetQueries = filtered.map((facet) => ({
@@ -224,15 +268,40 @@ export class MeilisearchEngine implements SearchEngine {
       limit: 0,
       facets: [facet],
     }));
-    const { results } = await this.client.multiSearch({ queries: [main, ...facetQueries] });
-    const [first, ...rest] = results as unknown as { hits: (MeiliOfferDocument & { _geoDistance?: number })[]; totalHits?: number; estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> }[];
-    const facets = Object.fromEntries(FACETS.map((f) => [f, facetCounts(first.facetDistribution, f)])) as Record<FacetName, FacetCount[]>;
+    const { results } = await this.client.multiSearch({ queries: [main, ...counts, ...facetQueries] });
+    const [first, ...rest] = results as unknown as MeiliResponse[];
+    const countSource = collapse ? rest.shift()! : first;
+    const facets = Object.fromEntries(FACETS.map((f) => [f, facetCounts(countSource.facetDistribution, f)])) as Record<FacetName, FacetCount[]>;
     filtered.forEach((facet, i) => (facets[facet] = facetCounts(rest[i].facetDistribution, facet)));
-    return {
-      total: first.totalHits ?? first.estimatedTotalHits ?? 0,
-      hits: first.hits.map((doc) => toHit(doc, query)),
-      facets,
-    };
+    const pageTotal = first.totalHits ?? first.estimatedTotalHits ?? 0;
+    const total = collapse ? Object.values(countSource.facetDistribution?.contract ?? {}).reduce((sum, n) => sum + n, 0) : pageTotal;
+    const hits = first.hits.map((doc) => toHit(doc, query));
+    if (collapse && total > pageTotal && hits.length > 0) await this.sizeGroups(query, now, q, hits);
+    return { total, groups: pageTotal, hits, facets };
+  }
+
+  /** `positions` of the page's hits: the matching offers of each of their groups, counted in one request. */
+  private async sizeGroups(query: SearchQuery, now: Date, q: string, hits: SearchHit[]): Promise<void> {
+    const keys = hits.map((hit) => filterString(hit.duplicateKey)).join(', ');
+    const response = (await this.client.index(this.options.index).search(q, {
+      filter: [...buildFilter(query, now), `duplicateKey IN [${keys}]`] as Filter,
+      limit: 0,
+      facets: ['duplicateKey'],
+    })) as unknown as MeiliResponse;
+    const sizes = response.facetDistribution?.duplicateKey ?? {};
+    for (const hit of hits) hit.positions = sizes[hit.duplicateKey] ?? 1;
+  }
+
+  async map(query: SearchQuery): Promise<MapPoint[]> {
+    const response = (await this.client.index(this.options.index).search(analyze(query.text).words.join(' '), {
+      filter: buildFilter(query, new Date()) as Filter,
+      limit: 0,
+      facets: ['insee'],
+    })) as unknown as MeiliResponse;
+    return Object.entries(response.facetDistribution?.insee ?? {})
+      .filter(([, count]) => count > 0)
+      .map(([insee, count]) => ({ insee, count }))
+      .sort((a, b) => b.count - a.count || a.insee.localeCompare(b.insee));
   }
 
   async apply(tenantId: string, changes: IndexChanges): Promise<void> {

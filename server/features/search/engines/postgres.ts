@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/database.js';
-import { withTenant } from '../../../db/tenant-db.js';
-import { FACETS, type FacetCount, type FacetName, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from '../port.js';
+import { withTenant, type TenantDb } from '../../../db/tenant-db.js';
+import { FACETS, type FacetCount, type FacetName, type MapPoint, type RebuildSource, type SearchEngine, type SearchQuery, type SearchResult } from '../port.js';
 import { GenerationCache } from '../generation-cache.js';
-import { countFacets, recomputeDocuments, searchGeneration, searchOffers, similarWords, type FacetCombination, type PgSearchInput } from '../repository.js';
+import { countFacets, mapPoints, recomputeDocuments, searchGeneration, searchOffers, similarWords, type FacetCombination, type PgSearchInput } from '../repository.js';
 import { analyze, genderVariants, type AnalyzedQuery } from '../text.js';
 
 /** Below this trigram similarity a known word is not offered as a correction. */
@@ -51,12 +51,23 @@ export function groupFacets(rows: { facet: FacetName; value: string; count: numb
  * The cache keys of a query: `counts` names what the offers matched depend on (the text and the
  * conditions that are not facets), `result` adds what only the page depends on.
  */
-function cacheKeys(query: SearchQuery, analyzed: AnalyzedQuery): { counts: string; result: string } {
-  const { near, filters } = query;
-  const conditions = [query.tenantId, analyzed.words, analyzed.lastIsPrefix, query.rome, query.publishedWithinDays, near ? [near.lat, near.lon, near.radiusKm] : null];
+function cacheKeys(query: SearchQuery, analyzed: AnalyzedQuery): { counts: string; result: string; map: string } {
+  const { near, filters, commune } = query;
+  const conditions = [
+    query.tenantId,
+    analyzed.words,
+    analyzed.lastIsPrefix,
+    query.rome,
+    query.publishedWithinDays,
+    near ? [near.lat, near.lon, near.radiusKm] : null,
+    commune?.insee,
+    [Boolean(query.beginnerWelcome), Boolean(query.withoutDiploma), Boolean(query.openToMinors)],
+  ];
+  const facetValues = [filters.sector, filters.contract, filters.housing, filters.department];
   return {
     counts: JSON.stringify(conditions),
-    result: JSON.stringify([...conditions, [filters.sector, filters.contract, filters.housing, filters.department], query.sort, query.page, query.perPage]),
+    result: JSON.stringify([...conditions, facetValues, Boolean(query.collapseDuplicates), query.sort, query.page, query.perPage]),
+    map: JSON.stringify([...conditions, facetValues]),
   };
 }
 
@@ -80,7 +91,7 @@ export class PostgresSearchEngine implements SearchEngine {
   readonly name = 'postgres';
   readonly external = false;
   /** Null when the cache is off (SEARCH_CACHE_ENTRIES=0). */
-  readonly cache: { results: GenerationCache<SearchResult>; counts: GenerationCache<FacetCombination[]> } | null;
+  readonly cache: { results: GenerationCache<SearchResult>; counts: GenerationCache<FacetCombination[]>; maps: GenerationCache<MapPoint[]> } | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -93,6 +104,8 @@ export class PostgresSearchEngine implements SearchEngine {
             // A set of facet counts is one row per combination of values (from a few to several
             // hundred): weighed by its rows, at ~150 bytes a row.
             counts: new GenerationCache(cache.entries * COUNT_ROWS_PER_ENTRY, cache.ttlMs, (rows: FacetCombination[]) => rows.length + 1),
+            // Map points (one per commune with offers) weigh about as much as combination rows.
+            maps: new GenerationCache(cache.entries * COUNT_ROWS_PER_ENTRY, cache.ttlMs, (points: MapPoint[]) => points.length + 1),
           }
         : null;
   }
@@ -113,31 +126,55 @@ export class PostgresSearchEngine implements SearchEngine {
     return found.result;
   }
 
+  async map(query: SearchQuery): Promise<MapPoint[]> {
+    const analyzed = analyze(query.text);
+    if (!this.cache) return withTenant(this.db, query.tenantId, async (t) => mapPoints(t, await this.input(t, query, analyzed, false)));
+    const generation = await searchGeneration(this.db, query.tenantId);
+    const key = cacheKeys(query, analyzed).map;
+    const cached = this.cache.maps.get(key, generation);
+    if (cached) return cached;
+    // Read after the generation: at worst the points are newer than it, and the next change retires them.
+    const points = await withTenant(this.db, query.tenantId, async (t) => mapPoints(t, await this.input(t, query, analyzed, false)));
+    this.cache.maps.set(key, generation, points);
+    return points;
+  }
+
+  /** The repository's input: the words corrected against the tenant's lexicon, the page as limit/offset. */
+  private async input(t: TenantDb, query: SearchQuery, analyzed: AnalyzedQuery, withCombinations: boolean): Promise<PgSearchInput> {
+    const fuzzy = analyzed.words.filter((w) => w.length >= MIN_FUZZY_LENGTH && !/^\d+$/.test(w));
+    const corrections = fuzzy.length > 0 ? await similarWords(t, fuzzy, MIN_SIMILARITY) : new Map();
+    return {
+      tsquery: buildTsQuery(analyzed, corrections),
+      exactTitleTsquery: query.sort === 'relevance' ? buildTsQuery({ ...analyzed, lastIsPrefix: false }, corrections, { titleOnly: true }) : null,
+      filters: query.filters,
+      rome: query.rome,
+      publishedWithinDays: query.publishedWithinDays,
+      publishedAfter: query.publishedAfter,
+      publishedBefore: query.publishedBefore,
+      near: query.near,
+      commune: query.commune,
+      beginnerWelcome: query.beginnerWelcome,
+      withoutDiploma: query.withoutDiploma,
+      openToMinors: query.openToMinors,
+      sort: query.sort,
+      limit: query.perPage,
+      offset: (query.page - 1) * query.perPage,
+      withCombinations,
+      collapseDuplicates: Boolean(query.collapseDuplicates),
+    };
+  }
+
   /** `known`: facet counts of these conditions at a generation; used only if the data is still at it. */
   private searchNow(query: SearchQuery, analyzed: AnalyzedQuery, known?: { generation: number; combinations: FacetCombination[] }): Promise<Found> {
     return withTenant(this.db, query.tenantId, async (t) => {
-      const fuzzy = analyzed.words.filter((w) => w.length >= MIN_FUZZY_LENGTH && !/^\d+$/.test(w));
-      const corrections = fuzzy.length > 0 ? await similarWords(t, fuzzy, MIN_SIMILARITY) : new Map();
-      const input: PgSearchInput = {
-        tsquery: buildTsQuery(analyzed, corrections),
-        exactTitleTsquery: query.sort === 'relevance' ? buildTsQuery({ ...analyzed, lastIsPrefix: false }, corrections, { titleOnly: true }) : null,
-        filters: query.filters,
-        rome: query.rome,
-        publishedWithinDays: query.publishedWithinDays,
-        publishedAfter: query.publishedAfter,
-        publishedBefore: query.publishedBefore,
-        near: query.near,
-        sort: query.sort,
-        limit: query.perPage,
-        offset: (query.page - 1) * query.perPage,
-        withCombinations: !known,
-      };
+      const input = await this.input(t, query, analyzed, !known);
       let found = await searchOffers(t, input);
       // The data changed since the counts were read: count again, so hits and counts always agree.
       if (!found.combinations && found.generation !== known?.generation) found = await searchOffers(t, { ...input, withCombinations: true });
       const combinations = found.combinations ?? known!.combinations;
-      const { total, facets } = countFacets(combinations, query.filters);
-      return { result: { total, hits: found.hits, facets: groupFacets(facets) }, combinations, generation: found.generation };
+      const { total, groups, facets } = countFacets(combinations, query.filters);
+      const result = { total, groups: query.collapseDuplicates ? groups : total, hits: found.hits, facets: groupFacets(facets) };
+      return { result, combinations, generation: found.generation };
     });
   }
 
