@@ -1,6 +1,6 @@
 import type { TenantConfig } from '../../tenancy/tenant-config.js';
 import type { ManagedOfferRow } from './manage-repository.js';
-import type { OfferSummaryRow, PublishedOfferRow } from './repository.js';
+import type { OfferPlaceRow, OfferSummaryRow, PublishedOfferRow } from './repository.js';
 import type { OfferResource } from './schemas.js';
 
 const euros = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
@@ -34,9 +34,11 @@ export function presentSummary(config: TenantConfig, row: OfferSummaryRow) {
   };
 }
 
-export function presentDetail(config: TenantConfig, row: PublishedOfferRow) {
+/** `places`: an offer with several places (offer_places) lists them all; others show their one place. */
+export function presentDetail(config: TenantConfig, row: PublishedOfferRow, places: OfferPlaceRow[] = []) {
   return {
     ...row,
+    places: places.length > 1 ? places.map((p) => ({ name: p.place_name, postalCode: p.postal_code, label: p.label })) : undefined,
     url: offerPath(row.id),
     companyUrl: companyPath(row.company_slug),
     sectorLabel: sectorLabel(config, row.sector),

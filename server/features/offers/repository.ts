@@ -100,3 +100,19 @@ export async function isNoLongerPublic(t: TenantDb, id: string): Promise<boolean
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Every place of an offer, in order (migration 0012): a shared-time job lists all its sites there;
+ * most offers have none and keep their one place in their own columns.
+ */
+export async function offerPlaces(t: TenantDb, offerId: string) {
+  return t.trx
+    .selectFrom('offer_places')
+    .select(['commune_insee', 'postal_code', 'place_name', 'latitude', 'longitude', 'label'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('offer_id', '=', offerId)
+    .orderBy('position')
+    .execute();
+}
+
+export type OfferPlaceRow = Awaited<ReturnType<typeof offerPlaces>>[number];

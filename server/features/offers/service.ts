@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import { jobPosting } from './job-posting.js';
 import { presentDetail, presentSummary } from './presenter.js';
-import { countBySector, findPublishedById, isNoLongerPublic, listPublished } from './repository.js';
+import { countBySector, findPublishedById, isNoLongerPublic, listPublished, offerPlaces } from './repository.js';
 
 const LATEST_ON_HOME = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,11 +29,12 @@ export async function homePage(db: Kysely<Database>, tenant: Tenant) {
  */
 export async function publishedOffer(db: Kysely<Database>, tenant: Tenant, id: string, origin: string) {
   if (!UUID.test(id)) throw notFound();
-  const row = await withTenant(db, tenant.id, async (t) => {
+  const found = await withTenant(db, tenant.id, async (t) => {
     const offer = await findPublishedById(t, id);
     if (!offer && (await isNoLongerPublic(t, id))) throw new AppError('OFFER_GONE', 410);
-    return offer;
+    return offer ? { offer, places: await offerPlaces(t, id) } : undefined;
   });
-  if (!row) throw notFound();
-  return { offer: presentDetail(tenant.config, row), jsonLd: jobPosting(row, origin, tenant.config.name) };
+  if (!found) throw notFound();
+  const { offer: row, places } = found;
+  return { offer: presentDetail(tenant.config, row, places), jsonLd: jobPosting(row, origin, tenant.config.name, places) };
 }

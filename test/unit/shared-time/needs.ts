@@ -1,21 +1,8 @@
-import { parseClock, WEEKDAYS } from '../../../server/features/shared-time/engine/calendar.js';
+import { slotsFromSpec } from '../../../server/features/shared-time/engine/calendar.js';
 import type { EngineNeed, EngineSite, EngineSlot } from '../../../server/features/shared-time/engine/types.js';
 
-/**
- * Needs written the way a planner says them: `slots('mon-wed 05:00-12:00', 'tue 06:00-08:00')`.
- * Day ranges (`mon-fri`) or lists (`tue,thu,sat`); the site is the need's first unless `@1`.
- */
-export function slots(...specs: string[]): EngineSlot[] {
-  return specs.flatMap((spec) => {
-    const [days, range, at] = spec.split(' ');
-    const [from, to] = range.split('-').map((t) => parseClock(t)!);
-    const site = at ? Number(at.slice(1)) : 0;
-    const list = days.includes('-')
-      ? WEEKDAYS.slice(WEEKDAYS.indexOf(days.split('-')[0] as never), WEEKDAYS.indexOf(days.split('-')[1] as never) + 1)
-      : days.split(',');
-    return list.map((day) => ({ day: WEEKDAYS.indexOf(day as never), start: from, end: to, site }));
-  });
-}
+/** Weekly slots as planners write them (`mon-wed 05:00-12:00`, `tue,thu 08:30-17:00 @1`). */
+export const slots = (...specs: string[]): EngineSlot[] => slotsFromSpec(...specs);
 
 export const ALL_YEAR = { from: '01-01', to: '12-31' };
 

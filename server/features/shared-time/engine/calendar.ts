@@ -69,3 +69,19 @@ export function parseClock(text: string): number | null {
 }
 
 export const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * Weekly slots the way planners write them: `mon-wed 05:00-12:00` (a range of days), `tue,thu
+ * 08:30-17:00` (a list), with `@1` for the need's second site. Used by the demo seed and the tests.
+ */
+export function slotsFromSpec(...specs: string[]): { day: number; start: number; end: number; site: number }[] {
+  return specs.flatMap((spec) => {
+    const [days, range, at] = spec.trim().split(/\s+/);
+    const [start, end] = range.split('-').map((time) => parseClock(time));
+    const site = at ? Number(at.slice(1)) : 0;
+    const index = (day: string) => WEEKDAYS.indexOf(day as Weekday);
+    const list = days.includes('-') ? WEEKDAYS.slice(index(days.split('-')[0]), index(days.split('-')[1]) + 1) : days.split(',');
+    if (start === null || end === null || list.some((day) => index(day) < 0) || !Number.isInteger(site)) throw new Error(`Créneaux illisibles : « ${spec} »`);
+    return list.map((day) => ({ day: index(day), start, end, site }));
+  });
+}

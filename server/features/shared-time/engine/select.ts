@@ -1,4 +1,9 @@
-import loadHighs from 'highs';
+import highsModule from 'highs';
+
+// highs ships one .d.ts for its CommonJS and ES builds, so under NodeNext TypeScript types the default
+// import as the CommonJS module object; at run time (ES build) it is the loader itself.
+type LoadHighs = typeof highsModule.default;
+const loadHighs: LoadHighs = (highsModule as unknown as { default?: LoadHighs }).default ?? (highsModule as unknown as LoadHighs);
 
 /**
  * Weighted set packing: candidate combinations (each a set of needs, with a value), choose a set of
