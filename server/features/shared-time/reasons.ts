@@ -3,7 +3,7 @@ import type { Reason } from './engine/types.js';
 
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 
 const DAY_PARAMS = new Set(['day', 'dropDay']);
 const CLOCK_PARAMS = new Set(['start', 'end', 'aStart', 'aEnd', 'bStart', 'bEnd', 'dropStart', 'dropEnd']);

@@ -146,7 +146,7 @@ export async function createNeed(ctx: SharedTimeContext, user: AuthUser, input: 
     const company = await companyFor(t, viewer, companyId);
     const values = await validNeed(t, ctx, input);
     const { id } = await repo.insertNeed(t, company, values, { createdBy: user.id });
-    await recordAdminAction(t, user, 'sharedTime.need.create', { type: 'shared_time_need', id }, { companyId: company });
+    await recordAdminAction(t, user, 'need.create', { type: 'shared_time_need', id }, { companyId: company });
     return (await repo.findNeed(t, id))!;
   });
 }
@@ -167,7 +167,7 @@ export async function updateNeed(ctx: SharedTimeContext, user: AuthUser, id: str
     const status = locked.status === 'validated' && viewer.kind === 'member' ? 'draft' : undefined;
     await repo.updateNeed(t, id, values, status);
     if (locked.status === 'validated') await repo.markChanged(t);
-    await recordAdminAction(t, user, 'sharedTime.need.update', { type: 'shared_time_need', id }, { fields: Object.keys(patch) });
+    await recordAdminAction(t, user, 'need.update', { type: 'shared_time_need', id }, { fields: Object.keys(patch) });
     return (await repo.findNeed(t, id))!;
   });
 }
@@ -181,7 +181,7 @@ export async function changeNeedStatus(ctx: SharedTimeContext, user: AuthUser, i
     const status = nextNeedStatus(action, locked.status, viewer.kind);
     await repo.setNeedStatus(t, [id], status, { validatedBy: action === 'validate' ? user.id : undefined });
     if (locked.status === 'validated' || status === 'validated') await repo.markChanged(t);
-    await recordAdminAction(t, user, `sharedTime.need.${action}`, { type: 'shared_time_need', id }, { from: locked.status, to: status });
+    await recordAdminAction(t, user, `need.${action}`, { type: 'shared_time_need', id }, { from: locked.status, to: status });
     ctx.log.info({ event: 'shared_time_need_status', needId: id, action, status }, 'need status changed');
     return (await repo.findNeed(t, id))!;
   });
@@ -231,7 +231,7 @@ export async function needFromOffer(ctx: SharedTimeContext, user: AuthUser, offe
     };
     const values = await validNeed(t, ctx, input);
     const { id } = await repo.insertNeed(t, offer.company_id, values, { createdBy: user.id, source: 'suggested', sourceOfferId: offer.id });
-    await recordAdminAction(t, user, 'sharedTime.need.suggested', { type: 'shared_time_need', id }, { offerId: offer.id });
+    await recordAdminAction(t, user, 'need.suggested', { type: 'shared_time_need', id }, { offerId: offer.id });
     return (await repo.findNeed(t, id))!;
   });
 }
@@ -276,7 +276,7 @@ export async function decideProposal(ctx: SharedTimeContext, user: AuthUser, id:
     if (action === 'restore') await repo.deleteProposal(t, id);
     else await repo.setProposalStatus(t, id, transition.to, user.id);
     await repo.markChanged(t);
-    await recordAdminAction(t, user, `sharedTime.proposal.${action}`, { type: 'shared_time_proposal', id }, { needs: proposal.need_ids });
+    await recordAdminAction(t, user, `proposal.${action}`, { type: 'shared_time_proposal', id }, { needs: proposal.need_ids });
     return action === 'restore' ? undefined : repo.findProposal(t, id);
   });
 }
@@ -307,7 +307,7 @@ export async function draftOffer(ctx: SharedTimeContext, user: AuthUser, id: str
     await repo.setProposalStatus(t, id, 'drafted', user.id, offer);
     await repo.markChanged(t);
     await recordAdminAction(t, user, 'offer.create', { type: 'offer', id: offer }, { companyId: employerCompanyId, sharedTimeProposal: id });
-    await recordAdminAction(t, user, 'sharedTime.proposal.offer', { type: 'shared_time_proposal', id }, { offerId: offer });
+    await recordAdminAction(t, user, 'proposal.offer', { type: 'shared_time_proposal', id }, { offerId: offer });
     return offer;
   });
   ctx.log.info({ event: 'shared_time_offer_drafted', proposalId: id, offerId }, 'shared offer drafted');
@@ -344,7 +344,7 @@ export async function releaseProposal(ctx: SharedTimeContext, user: AuthUser, id
     await repo.setNeedStatus(t, combined, 'validated');
     await repo.deleteProposal(t, id);
     await repo.markChanged(t);
-    await recordAdminAction(t, user, 'sharedTime.proposal.release', { type: 'shared_time_proposal', id }, { needs: proposal.need_ids });
+    await recordAdminAction(t, user, 'proposal.release', { type: 'shared_time_proposal', id }, { needs: proposal.need_ids });
     return offer?.status === 'draft' ? offer.id : undefined;
   });
   if (offerToArchive) await changeOfferStatus(ctx, user, offerToArchive, 'archive');
@@ -378,7 +378,7 @@ export async function publishGapCall(ctx: SharedTimeContext, user: AuthUser, id:
     });
     const recipients = await repo.memberRecipients(t, [...new Set(needs.map((n) => n.company_id))]);
     await repo.setGapCallMailed(t, callId, recipients.length);
-    await recordAdminAction(t, user, 'sharedTime.gapCall.publish', { type: 'shared_time_proposal', id }, { callId, mailed: recipients.length });
+    await recordAdminAction(t, user, 'proposal.gap_call', { type: 'shared_time_proposal', id }, { callId, mailed: recipients.length });
     return { callId, recipients, title, summary };
   });
   for (const recipient of recipients) {
@@ -456,7 +456,7 @@ export async function saveMemberSettings(
       ...(viewer.kind === 'staff' ? { public_body: values.publicBody ?? false, employer_group: values.employerGroup ?? false } : {}),
     });
     await repo.markChanged(t);
-    await recordAdminAction(t, user, 'sharedTime.member.update', { type: 'company', id: companyId }, { competitors: competitors.length, publicBody: values.publicBody, employerGroup: values.employerGroup });
+    await recordAdminAction(t, user, 'company.shared_time', { type: 'company', id: companyId }, { competitors: competitors.length, publicBody: values.publicBody, employerGroup: values.employerGroup });
   });
 }
 
