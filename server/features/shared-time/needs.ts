@@ -161,7 +161,9 @@ export async function checkNeed(input: NeedInput, ctx: NeedCheckContext): Promis
   const unknownLicence = licences.find((l) => !LICENCE_CODES.includes(l));
   if (unknownLicence) fail('licences', 'licences.unknown', { code: unknownLicence });
 
-  if (!DATE.test(input.start_date) || Number.isNaN(Date.parse(`${input.start_date}T00:00:00Z`))) fail('start_date', input.start_date ? 'start_date.invalid' : 'start_date.required');
+  // A real calendar day: 2027-02-30 parses (as 2 March) but is not one.
+  const start = DATE.test(input.start_date) ? new Date(`${input.start_date}T00:00:00Z`) : undefined;
+  if (!start || Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== input.start_date) fail('start_date', input.start_date ? 'start_date.invalid' : 'start_date.required');
   const months = input.min_commitment_months;
   if (months === null) fail('min_commitment_months', 'min_commitment_months.required');
   else if (!Number.isInteger(months) || months < 1 || months > 120) fail('min_commitment_months', 'min_commitment_months.invalid');
