@@ -1,4 +1,5 @@
-import type { NeedPeriod, NeedSeason, NeedSite } from '../../db/database.js';
+import type { Selectable } from 'kysely';
+import type { NeedPeriod, NeedSeason, NeedSite, SharedTimeNeedsTable } from '../../db/database.js';
 import { clock, dayOfYear, MODEL_DAYS, monthOf, parseClock, periodDays, WEEKDAYS, weekdayOf, type Weekday } from './engine/calendar.js';
 import { travelMinutes } from './engine/geo.js';
 import type { SharedTimeSettings } from './engine/settings.js';
@@ -35,25 +36,26 @@ export interface CommuneLookup {
 }
 
 /** A checked need, ready to store: its input cleaned up, plus what lists and filters read. */
-export interface NeedValues {
-  title: string;
-  rome_code: string;
-  sites: NeedSite[];
-  periods: NeedPeriod[];
-  licences: string[];
-  start_date: string;
-  min_commitment_months: number;
-  hourly_wage: number;
-  short_contracts_replaced: number;
-  notes: string | null;
-  commune_insee: string;
-  latitude: number;
-  longitude: number;
-  weekly_minutes: number;
-  annual_minutes: number;
-  month_minutes: number[];
-  season: NeedSeason;
-}
+export type NeedValues = Pick<
+  Selectable<SharedTimeNeedsTable>,
+  | 'title'
+  | 'rome_code'
+  | 'sites'
+  | 'periods'
+  | 'licences'
+  | 'start_date'
+  | 'min_commitment_months'
+  | 'hourly_wage'
+  | 'short_contracts_replaced'
+  | 'notes'
+  | 'commune_insee'
+  | 'latitude'
+  | 'longitude'
+  | 'weekly_minutes'
+  | 'annual_minutes'
+  | 'month_minutes'
+  | 'season'
+>;
 
 export interface NeedCheckContext {
   t: Translate;
@@ -256,13 +258,18 @@ export function engineNeed(row: NeedForEngine): EngineNeed {
   };
 }
 
+/** Stored periods as the API writes them: weekday names and `HH:MM` times. */
+export function periodsAsText(periods: NeedPeriod[]): { from: string; to: string; slots: { day: string; start: string; end: string; site: number }[] }[] {
+  return periods.map((p) => ({ from: p.from, to: p.to, slots: p.slots.map((s) => ({ day: WEEKDAYS[s.day], start: clock(s.start), end: clock(s.end), site: s.site })) }));
+}
+
 /** A stored need back in the input shape (the base of a PATCH, the values of the edit form). */
 export function needInput(row: Pick<NeedValues, 'title' | 'rome_code' | 'notes' | 'min_commitment_months' | 'hourly_wage' | 'short_contracts_replaced' | 'sites' | 'periods' | 'licences' | 'start_date'>): NeedInput {
   return {
     title: row.title,
     rome_code: row.rome_code,
     sites: row.sites.map((s) => ({ commune_insee: s.commune_insee, label: s.label })),
-    periods: row.periods.map((p) => ({ from: p.from, to: p.to, slots: p.slots.map((s) => ({ day: WEEKDAYS[s.day], start: clock(s.start), end: clock(s.end), site: s.site })) })),
+    periods: periodsAsText(row.periods),
     licences: row.licences,
     start_date: row.start_date,
     min_commitment_months: row.min_commitment_months,

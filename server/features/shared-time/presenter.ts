@@ -1,4 +1,5 @@
-import { clock, MODEL_DAYS, monthDayOf, periodDays, WEEKDAYS, WEEKS, weekdayOf } from './engine/calendar.js';
+import { clock, MODEL_DAYS, monthDayOf, periodDays, WEEKS, weekdayOf } from './engine/calendar.js';
+import { periodsAsText } from './needs.js';
 import { travelMinutes } from './engine/geo.js';
 import type { SharedTimeSettings } from './engine/settings.js';
 import type { Combination, Reason, Unmatched } from './engine/types.js';
@@ -273,7 +274,7 @@ export function needResource(row: NeedRow): NeedResource {
     title: row.title,
     rome: { code: row.rome_code, label: row.rome_label },
     sites: row.sites,
-    periods: row.periods.map((p) => ({ from: p.from, to: p.to, slots: p.slots.map((s) => ({ day: WEEKDAYS[s.day], start: clock(s.start), end: clock(s.end), site: s.site })) })),
+    periods: periodsAsText(row.periods),
     licences: row.licences,
     start_date: row.start_date,
     min_commitment_months: row.min_commitment_months,

@@ -62,6 +62,23 @@ async function visibleNeed(t: TenantDb, viewer: Viewer, id: string): Promise<rep
   return need;
 }
 
+/** A combination for GE staff (locked for a change); another tenant's or an unknown id is a 404. */
+async function staffProposal(t: TenantDb, user: AuthUser, id: string, options: { lock?: boolean } = {}): Promise<repo.ProposalRow> {
+  requireStaff(await viewerOf(t, user));
+  if (!UUID.test(id)) throw notFound();
+  const proposal = options.lock ? await repo.lockProposal(t, id) : await repo.findProposal(t, id);
+  if (!proposal) throw notFound();
+  return proposal;
+}
+
+/** A drafted combination gives its needs back to the engine: validated again, the combination forgotten. */
+async function giveBackNeeds(t: TenantDb, proposal: { id: string; need_ids: string[] }): Promise<void> {
+  const combined = (await repo.needsByIds(t, proposal.need_ids)).filter((n) => n.status === 'combined').map((n) => n.id);
+  await repo.setNeedStatus(t, combined, 'validated');
+  await repo.deleteProposal(t, proposal.id);
+  await repo.markChanged(t);
+}
+
 function checkContext(t: TenantDb, ctx: SharedTimeContext) {
   return {
     t: ctx.t,
@@ -250,11 +267,8 @@ export async function overview(ctx: SharedTimeContext, user: AuthUser) {
 }
 
 export async function getProposal(ctx: SharedTimeContext, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.findProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id);
     const needs = await repo.needsByIds(t, proposal.need_ids);
     const offer = proposal.offer_id ? await repo.offerStatus(t, proposal.offer_id) : undefined;
     const call = await repo.gapCallForProposal(t, proposal.id);
@@ -265,11 +279,8 @@ export async function getProposal(ctx: SharedTimeContext, user: AuthUser, id: st
 
 /** Pin (keep it whatever the engine finds next), unpin, reject (never propose it again), restore. */
 export async function decideProposal(ctx: SharedTimeContext, user: AuthUser, id: string, action: ProposalAction) {
-  if (!UUID.test(id)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.lockProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id, { lock: true });
     const transition = PROPOSAL_TRANSITIONS[action];
     if (!(transition.from as readonly string[]).includes(proposal.status)) throw new AppError('PROPOSAL_TRANSITION_REFUSED', 409);
     // A restored combination is only a candidate again: the engine decides whether to propose it.
@@ -287,11 +298,8 @@ export async function decideProposal(ctx: SharedTimeContext, user: AuthUser, id:
  * place of the offer. The needs move to `combined`; they become `staffed` when the offer is filled.
  */
 export async function draftOffer(ctx: SharedTimeContext, user: AuthUser, id: string, employerCompanyId: string): Promise<{ offerId: string }> {
-  if (!UUID.test(id)) throw notFound();
   const offerId = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.lockProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id, { lock: true });
     if (proposal.status !== 'proposed' && proposal.status !== 'pinned') throw new AppError('PROPOSAL_TRANSITION_REFUSED', 409);
     if (proposal.broken || !proposal.result) throw new AppError('PROPOSAL_BROKEN', 409);
     const groups = await repo.employerGroups(t);
@@ -316,11 +324,8 @@ export async function draftOffer(ctx: SharedTimeContext, user: AuthUser, id: str
 
 /** Publishes the drafted offer through the offers' lifecycle (moderation, membership rule and all). */
 export async function publishDraftedOffer(ctx: SharedTimeContext, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
   const offerId = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.findProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id);
     if (proposal.status !== 'drafted' || !proposal.offer_id) throw new AppError('PROPOSAL_TRANSITION_REFUSED', 409);
     return proposal.offer_id;
   });
@@ -332,18 +337,12 @@ export async function publishDraftedOffer(ctx: SharedTimeContext, user: AuthUser
  * still a draft, then archived here): its needs are validated again.
  */
 export async function releaseProposal(ctx: SharedTimeContext, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
   const offerToArchive = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.lockProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id, { lock: true });
     if (proposal.status !== 'drafted') throw new AppError('PROPOSAL_TRANSITION_REFUSED', 409);
     const offer = proposal.offer_id ? await repo.offerStatus(t, proposal.offer_id) : undefined;
     if (offer && !['draft', 'archived'].includes(offer.status)) throw new AppError('PROPOSAL_OFFER_LIVE', 409);
-    const combined = (await repo.needsByIds(t, proposal.need_ids)).filter((n) => n.status === 'combined').map((n) => n.id);
-    await repo.setNeedStatus(t, combined, 'validated');
-    await repo.deleteProposal(t, id);
-    await repo.markChanged(t);
+    await giveBackNeeds(t, proposal);
     await recordAdminAction(t, user, 'proposal.release', { type: 'shared_time_proposal', id }, { needs: proposal.need_ids });
     return offer?.status === 'draft' ? offer.id : undefined;
   });
@@ -357,11 +356,8 @@ export async function releaseProposal(ctx: SharedTimeContext, user: AuthUser, id
  * member companies that are not in it yet, so one of them can declare the missing need.
  */
 export async function publishGapCall(ctx: SharedTimeContext, user: AuthUser, id: string): Promise<{ callId: string; mailed: number }> {
-  if (!UUID.test(id)) throw notFound();
   const { callId, recipients, title, summary } = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    requireStaff(await viewerOf(t, user));
-    const proposal = await repo.lockProposal(t, id);
-    if (!proposal) throw notFound();
+    const proposal = await staffProposal(t, user, id, { lock: true });
     const combination = proposal.result as Combination | null;
     if (!combination?.gap || proposal.status === 'rejected') throw new AppError('GAP_CALL_NOT_AVAILABLE', 409);
     if (await repo.gapCallForProposal(t, id)) throw new AppError('GAP_CALL_EXISTS', 409);
@@ -493,12 +489,7 @@ export async function recomputeTenant(db: Kysely<Database>, tenant: Tenant, solv
   for (let round = 0; round < 5; round++) {
     const snapshot = await withTenant(db, tenant.id, async (t) => {
       // Drafted combinations whose offer was deleted or archived give their needs back first.
-      for (const abandoned of await repo.abandonedDrafts(t)) {
-        const combined = (await repo.needsByIds(t, abandoned.need_ids)).filter((n) => n.status === 'combined').map((n) => n.id);
-        await repo.setNeedStatus(t, combined, 'validated');
-        await repo.deleteProposal(t, abandoned.id);
-        await repo.markChanged(t);
-      }
+      for (const abandoned of await repo.abandonedDrafts(t)) await giveBackNeeds(t, abandoned);
       const state = await repo.findState(t);
       const upToDate = state && state.computed_version >= state.needs_version && state.settings_fingerprint === fingerprint;
       if (upToDate) return undefined;
