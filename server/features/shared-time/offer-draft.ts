@@ -5,6 +5,7 @@ import type { SharedTimeSettings } from './engine/settings.js';
 import type { Combination } from './engine/types.js';
 import type { Translate } from './reasons.js';
 import type { NeedRow } from './repository.js';
+import { tradeName } from './gap.js';
 
 const decimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -78,7 +79,7 @@ export function sharedOfferDraft(needs: NeedRow[], combination: Combination, set
     combination.licences.length > 0 ? `<p>${escape(t('sharedTime.offer.licences', { list: combination.licences.map((l) => t(`sharedTime.licence.${l}`)).join(', ') }))}</p>` : '',
   ].join('\n');
   const startDate = needs.map((n) => n.start_date).sort().at(-1)!;
-  const title = t('sharedTime.offer.title', { trade: main.rome_label.split(' / ')[0], hours: decimal.format(combination.regime === 'weekly' ? weeklyHours : combination.annualMinutes / 60), unit: combination.regime === 'weekly' ? 'h/semaine' : 'h/an' });
+  const title = t('sharedTime.offer.title', { trade: tradeName(main.rome_label), hours: decimal.format(combination.regime === 'weekly' ? weeklyHours : combination.annualMinutes / 60), unit: combination.regime === 'weekly' ? 'h/semaine' : 'h/an' });
   return {
     title: title.length > 160 ? `${title.slice(0, 157)}…` : title,
     description_html: sanitizeDescription(html),

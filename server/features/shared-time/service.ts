@@ -19,7 +19,7 @@ import { checkNeed, engineNeed, needInput, type CommuneLookup, type NeedInput } 
 import { combinationPlaces, sharedOfferDraft } from './offer-draft.js';
 import type { Translate } from './reasons.js';
 import * as repo from './repository.js';
-import { gapSummary } from './gap.js';
+import { gapSummary, tradeName } from './gap.js';
 
 export interface SharedTimeContext extends AccountContext {
   /** The tenant's wording (French messages of field errors, offer drafts, e-mails). */
@@ -362,7 +362,7 @@ export async function publishGapCall(ctx: SharedTimeContext, user: AuthUser, id:
     if (!combination?.gap || proposal.status === 'rejected') throw new AppError('GAP_CALL_NOT_AVAILABLE', 409);
     if (await repo.gapCallForProposal(t, id)) throw new AppError('GAP_CALL_EXISTS', 409);
     const needs = await repo.needsByIds(t, proposal.need_ids);
-    const title = ctx.t('sharedTime.gap.title', { trades: combination.gap.trades.map((tr) => tr.label.split(' / ')[0]).join(', ') || needs[0].title, site: combination.gap.zone.siteName });
+    const title = ctx.t('sharedTime.gap.title', { trades: combination.gap.trades.map((tr) => tradeName(tr.label)).join(', ') || needs[0].title, site: combination.gap.zone.siteName });
     const summary = gapSummary(combination, ctx.t);
     const { id: callId } = await repo.insertGapCall(t, {
       proposalId: id,

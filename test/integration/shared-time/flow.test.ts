@@ -44,7 +44,7 @@ describe('shared time on the GE board, from needs to a filled shared CDI', () =>
     expect(byNeeds(list, 'ehpad-nurse', 'ssiad-nurse')).toMatchObject({ regime: 'weekly', annual_hours: 35 * 52, fill: 1, gap: null });
     expect(byNeeds(list, 'social-mende', 'social-marvejols')).toMatchObject({ regime: 'weekly', annual_hours: 28 * 52, fill: 0.8 });
     expect(byNeeds(list, 'social-mende', 'social-marvejols')!.gap!.summary).toBe(
-      '7 h par semaine ; jours libres : vendredi, samedi, dimanche ; à moins de 19 min de Mende ; profil Assistant social / Assistante sociale',
+      '7 h par semaine ; jours libres : vendredi, samedi, dimanche ; à moins de 19 min de Mende ; profil Assistant social',
     );
     expect(byNeeds(list, 'theatre-shows', 'tourism-desk')).toMatchObject({ regime: 'weekly', annual_hours: 34.5 * 52 });
     // Both boards with shared time were computed; each stored combination stands the independent check.

@@ -8,6 +8,7 @@ import { DEFAULT_SHARED_TIME_SETTINGS, resolveSettings, type SharedTimeSettings 
 import type { EngineInput, EngineNeed } from '../../../server/features/shared-time/engine/types.js';
 import { REGULATED_DIPLOMAS } from '../../../server/features/shared-time/licences.js';
 import { reasonText } from '../../../server/features/shared-time/reasons.js';
+import { tradeName } from '../../../server/features/shared-time/gap.js';
 import { interpolate, readStrings } from '../../../server/tenancy/theme.js';
 import { VIEWS_DIR } from '../../helpers/tenant-fixtures.js';
 import { ALL_YEAR, need, north, slots } from './needs.js';
@@ -200,5 +201,14 @@ describe('choosing the disjoint set', () => {
     expect(greedyPacking(problem)).toEqual([0]);
     expect(highs(problem)).toEqual([1, 2]);
     expect(packingValue(problem, highs(problem)!)).toBe(18);
+  });
+});
+
+describe('wording', () => {
+  it('writes a ROME label in one gender for running text', () => {
+    expect(tradeName('Conducteur / Conductrice de ligne en industrie alimentaire')).toBe('Conducteur de ligne en industrie alimentaire');
+    expect(tradeName('Assistant social / Assistante sociale')).toBe('Assistant social');
+    expect(tradeName('Agent / Agente d\u2019entretien des espaces verts')).toBe('Agent d\u2019entretien des espaces verts');
+    expect(tradeName('Cariste')).toBe('Cariste');
   });
 });
