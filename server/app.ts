@@ -38,6 +38,8 @@ import companySpaceRoutes from './features/companies/space-routes.js';
 import adminRoutes from './features/admin/routes.js';
 import tenantSettingsPlugin from './features/tenant-settings/plugin.js';
 import tenantSettingsRoutes from './features/tenant-settings/routes.js';
+import sharedTimeRoutes from './features/shared-time/routes.js';
+import sharedTimeApiRoutes from './features/shared-time/api-routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
@@ -148,6 +150,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(alertsPlugin);
   await app.register(alertsRoutes);
   await app.register(privacyRoutes);
+  await app.register(sharedTimeRoutes);
+  await app.register(sharedTimeApiRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

@@ -39,6 +39,12 @@ export interface Database {
   alerts: AlertsTable;
   alert_sends: AlertSendsTable;
   tenant_settings: TenantSettingsTable;
+  offer_places: OfferPlacesTable;
+  shared_time_members: SharedTimeMembersTable;
+  shared_time_needs: SharedTimeNeedsTable;
+  shared_time_proposals: SharedTimeProposalsTable;
+  shared_time_state: SharedTimeStateTable;
+  shared_time_gap_calls: SharedTimeGapCallsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -327,7 +333,7 @@ export interface CompanyInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings'] as const;
+export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 /** What tenant admins did (migration 0004; target `settings` without id since 0008): insert-only for the app. */
@@ -517,4 +523,135 @@ export interface TenantSettingsTable {
   feature_shared_time: boolean | null;
   updated_at: Generated<Date>;
   updated_by: string | null;
+}
+
+/** The places of an offer after its first (migration 0012): a shared-time job has all its employers' sites. */
+export interface OfferPlacesTable {
+  tenant_id: string;
+  offer_id: string;
+  /** 1 is the offer's own place (offers.commune_insee), repeated here so the list is complete. */
+  position: number;
+  commune_insee: string;
+  postal_code: string | null;
+  place_name: string;
+  latitude: number | null;
+  longitude: number | null;
+  label: string | null;
+}
+
+/** A member company of a groupement, as shared time sees it (migration 0012). */
+export interface SharedTimeMembersTable {
+  tenant_id: string;
+  company_id: string;
+  public_body: Generated<boolean>;
+  /** The groupement itself: the legal employer of shared staff, the company its shared offers belong to. */
+  employer_group: Generated<boolean>;
+  competitor_ids: ColumnType<string[], string[] | undefined, string[]>;
+  updated_at: Generated<Date>;
+}
+
+export const NEED_STATUSES = ['draft', 'validated', 'combined', 'staffed', 'withdrawn'] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+export const NEED_SEASONS = ['all_year', 'winter', 'summer', 'other'] as const;
+export type NeedSeason = (typeof NEED_SEASONS)[number];
+
+/** A site of a need: a commune and its coordinates (from `communes`), with an optional label. */
+export interface NeedSite {
+  commune_insee: string;
+  name: string;
+  postal_code: string | null;
+  lat: number;
+  lon: number;
+  label: string | null;
+}
+
+/** A recurring yearly period (`MM-DD`, inclusive, may wrap over the new year) and its weekly slots. */
+export interface NeedPeriod {
+  from: string;
+  to: string;
+  /** day: 0 = Monday; start/end: minutes after midnight; site: index in `sites`. */
+  slots: { day: number; start: number; end: number; site: number }[];
+}
+
+/** A part-time or seasonal need of a member company (migration 0012). */
+export interface SharedTimeNeedsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  title: string;
+  rome_code: string;
+  sites: ColumnType<NeedSite[], string, string>;
+  periods: ColumnType<NeedPeriod[], string, string>;
+  licences: ColumnType<string[], string[] | undefined, string[]>;
+  start_date: ColumnType<string, string, string>;
+  min_commitment_months: number;
+  hourly_wage: number;
+  short_contracts_replaced: number;
+  notes: string | null;
+  /** Derived from sites and periods by the service (lists, filters, heat strips). */
+  commune_insee: string;
+  latitude: number;
+  longitude: number;
+  weekly_minutes: number;
+  annual_minutes: number;
+  month_minutes: ColumnType<number[], number[], number[]>;
+  season: NeedSeason;
+  status: Generated<NeedStatus>;
+  source: Generated<'declared' | 'suggested' | 'imported'>;
+  source_offer_id: string | null;
+  created_by: string | null;
+  validated_by: string | null;
+  validated_at: NullableTimestamp;
+  staffed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export const PROPOSAL_STATUSES = ['proposed', 'pinned', 'rejected', 'drafted'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** A set of needs the engine proposed as one job (migration 0012); `result` is the engine's Combination. */
+export interface SharedTimeProposalsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  key: string;
+  need_ids: string[];
+  status: Generated<ProposalStatus>;
+  result: ColumnType<unknown, string | null, string | null>;
+  broken: ColumnType<unknown, string | null, string | null>;
+  annual_minutes: Generated<number>;
+  score: ColumnType<number, number | undefined, number>;
+  offer_id: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  computed_at: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+/** Per tenant: the engine's input version, the version computed, and the last run (migration 0012). */
+export interface SharedTimeStateTable {
+  tenant_id: string;
+  needs_version: ColumnType<number, number | undefined, number>;
+  computed_version: ColumnType<number, number | undefined, number>;
+  settings_fingerprint: string | null;
+  stats: ColumnType<unknown, string | null | undefined, string | null>;
+  unmatched: ColumnType<unknown, string | null | undefined, string | null>;
+  computed_at: NullableTimestamp;
+  duration_ms: number | null;
+}
+
+/** A « besoin complémentaire recherché » published on the board (migration 0012). */
+export interface SharedTimeGapCallsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  proposal_id: string | null;
+  need_ids: string[];
+  title: string;
+  summary: string;
+  details: ColumnType<unknown, string, string>;
+  status: Generated<'published' | 'closed'>;
+  published_by: string | null;
+  published_at: Generated<Date>;
+  closed_at: NullableTimestamp;
+  mailed_count: Generated<number>;
 }

@@ -4,6 +4,7 @@ import { defineBillingJobs } from './membership-reminders.js';
 import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
+import { defineSharedTimeJobs } from './shared-time.js';
 import { Worker } from './worker.js';
 
 /**
@@ -17,5 +18,6 @@ export function createWorker(app: FastifyInstance): Worker {
   defineBillingJobs(worker, app.db, app.tenants, app.mail, { provider: createBillingProvider(app.config.billing) });
   defineCandidateJobs(worker, app);
   defineRetentionJob(worker, app);
+  defineSharedTimeJobs(worker, app);
   return worker;
 }

@@ -36,6 +36,7 @@ export default fp(
           { name: 'offres', description: 'Recherche et gestion des offres' },
           { name: 'entreprises', description: 'Entreprises' },
           { name: 'lieux', description: 'Communes (autocomplétion)' },
+          { name: 'temps partagé', description: 'Besoins à temps partiel ou saisonniers et combinaisons (groupements d’employeurs)' },
         ],
       },
       transform: ({ schema, url }) => {

@@ -27,6 +27,7 @@ export const EXPORTED_TABLES = [
   'tenant_settings',
   'stored_files',
   'companies',
+  'shared_time_members',
   'company_members',
   'memberships',
   'membership_payments',
@@ -34,6 +35,10 @@ export const EXPORTED_TABLES = [
   'membership_reminders',
   'billing_events',
   'offers',
+  'offer_places',
+  'shared_time_needs',
+  'shared_time_proposals',
+  'shared_time_gap_calls',
   'applications',
   'application_notes',
   'candidate_profiles',
@@ -52,6 +57,7 @@ export const NOT_EXPORTED: Record<string, string> = {
   search_outbox: 'file d’indexation : les déclencheurs la remplissent à l’import',
   search_lexicon: 'vocabulaire de recherche : recalculé par les déclencheurs à l’import',
   search_changes: 'générations du cache de recherche : recalculées par les déclencheurs à l’import',
+  shared_time_state: 'état du calcul des combinaisons (temps partagé) : le moteur recalcule après l’import',
 };
 
 /** Columns kept by triggers (migration 0002) or generated (0015): never exported, recomputed on insert. */

@@ -1,6 +1,6 @@
 import type { Contract } from '../../db/database.js';
 import { logoPath } from '../companies/logo.js';
-import type { PublishedOfferRow } from './repository.js';
+import type { OfferPlaceRow, PublishedOfferRow } from './repository.js';
 
 /** schema.org employmentType values Google accepts. */
 const EMPLOYMENT_TYPE: Record<Contract, string[]> = {
@@ -10,7 +10,8 @@ const EMPLOYMENT_TYPE: Record<Contract, string[]> = {
   interim: ['TEMPORARY', 'CONTRACTOR'],
   apprenticeship: ['INTERN'],
   internship: ['INTERN'],
-  shared_time: ['PART_TIME'],
+  // A shared-time job is full or part time: its working time says which.
+  shared_time: [],
 };
 
 const UNIT_TEXT = { hour: 'HOUR', day: 'DAY', month: 'MONTH', year: 'YEAR' } as const;
@@ -22,12 +23,22 @@ function employmentType(offer: PublishedOfferRow): string[] {
   return [...types];
 }
 
+function place(locality: string | null, postalCode: string | null, latitude: number | null, longitude: number | null) {
+  return {
+    '@type': 'Place',
+    address: { '@type': 'PostalAddress', addressLocality: locality ?? undefined, postalCode: postalCode ?? undefined, addressCountry: 'FR' },
+    ...(latitude !== null && longitude !== null ? { geo: { '@type': 'GeoCoordinates', latitude, longitude } } : {}),
+  };
+}
+
 /**
  * schema.org JobPosting for Google for Jobs: required fields (title, description, datePosted,
  * hiringOrganization, jobLocation) and recommended ones (validThrough, employmentType, baseSalary,
  * identifier). directApply is left out while candidates cannot apply on the offer page itself.
+ * An offer with several places (a shared-time job across its employers' sites) gives `jobLocation`
+ * as a list of every place, as schema.org and Google allow.
  */
-export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string): Record<string, unknown> {
+export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string, places: OfferPlaceRow[] = []): Record<string, unknown> {
   const posting: Record<string, unknown> = {
     '@context': 'https://schema.org/',
     '@type': 'JobPosting',
@@ -43,18 +54,10 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
       sameAs: offer.company_website ?? `${origin}/entreprises/${offer.company_slug}`,
       logo: offer.company_logo_file_id ? `${origin}${logoPath(offer.company_slug)}` : undefined,
     },
-    jobLocation: {
-      '@type': 'Place',
-      address: {
-        '@type': 'PostalAddress',
-        addressLocality: offer.place_name ?? undefined,
-        postalCode: offer.postal_code ?? undefined,
-        addressCountry: 'FR',
-      },
-      ...(offer.latitude !== null && offer.longitude !== null
-        ? { geo: { '@type': 'GeoCoordinates', latitude: offer.latitude, longitude: offer.longitude } }
-        : {}),
-    },
+    jobLocation:
+      places.length > 1
+        ? places.map((p) => place(p.place_name, p.postal_code, p.latitude, p.longitude))
+        : place(offer.place_name, offer.postal_code, offer.latitude, offer.longitude),
     url: `${origin}/offres/${offer.id}`,
   };
   if (offer.salary_min !== null || offer.salary_max !== null) {

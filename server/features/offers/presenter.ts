@@ -1,7 +1,7 @@
 import type { TenantConfig } from '../../tenancy/tenant-config.js';
 import type { ManagedOfferRow } from './manage-repository.js';
 import { formatHours, formatSalary, type CardWording } from './wording.js';
-import type { PublishedOfferRow } from './repository.js';
+import type { OfferPlaceRow, PublishedOfferRow } from './repository.js';
 import type { OfferResource } from './schemas.js';
 
 export function offerPath(id: string): string {
@@ -16,10 +16,14 @@ export function sectorLabel(config: TenantConfig, code: string | null): string |
   return config.sectors.find((s) => s.code === code)?.label ?? null;
 }
 
-/** An offer's page (or the moderation review): the row, its links and pay written out. */
-export function presentDetail(config: TenantConfig, row: PublishedOfferRow, wording: CardWording) {
+/**
+ * An offer's page (or the moderation review): the row, its links and pay written out. `places`: an offer
+ * with several places (offer_places, shared-time jobs) lists them all; others show their one place.
+ */
+export function presentDetail(config: TenantConfig, row: PublishedOfferRow, wording: CardWording, places: OfferPlaceRow[] = []) {
   return {
     ...row,
+    places: places.length > 1 ? places.map((p) => ({ name: p.place_name, postalCode: p.postal_code, label: p.label })) : undefined,
     url: offerPath(row.id),
     companyUrl: companyPath(row.company_slug),
     sectorLabel: sectorLabel(config, row.sector),
