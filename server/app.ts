@@ -35,6 +35,8 @@ import companySpaceRoutes from './features/companies/space-routes.js';
 import adminRoutes from './features/admin/routes.js';
 import tenantSettingsPlugin from './features/tenant-settings/plugin.js';
 import tenantSettingsRoutes from './features/tenant-settings/routes.js';
+import feedsRoutes from './features/feeds/routes.js';
+import partnerApiRoutes from './features/feeds/api-routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
@@ -129,6 +131,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(alertsPlugin);
   await app.register(alertsRoutes);
   await app.register(privacyRoutes);
+  await app.register(feedsRoutes);
+  await app.register(partnerApiRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** Everything the app reads from the environment, validated once. Only this module reads process.env. */
 export interface Config {
@@ -53,6 +54,17 @@ export interface Config {
   worker: { enabled: boolean; pollIntervalMs: number };
   /** Membership payments: Stripe when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, else manual. */
   billing: BillingConfig;
+  /** Importing companies' feeds (features/feeds). */
+  feeds: FeedsConfig;
+}
+
+export interface FeedsConfig {
+  /** FEED_FETCH_ALLOW: addresses or ranges exempt from the SSRF guard (tests and development only, refused in production). */
+  allowNetworks: string[];
+  /** FEED_FETCH_TIMEOUT_MS: deadline of one fetch, redirects and body included. */
+  timeoutMs: number;
+  /** FEED_MAX_MB: largest feed or uploaded file, compressed and decoded. */
+  maxBytes: number;
 }
 
 export type BillingConfig =
@@ -195,6 +207,27 @@ function billingConfig(env: Env): BillingConfig {
   return { provider: 'stripe', secretKey, webhookSecret, api: { protocol, host: parsed.hostname, port } };
 }
 
+/** FEED_FETCH_ALLOW (comma-separated IPs or CIDR ranges): local test servers only, never in production. */
+function feedsConfig(env: Env, nodeEnv: Config['env']): FeedsConfig {
+  const allowNetworks = (env.FEED_FETCH_ALLOW ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of allowNetworks) {
+    const [address, bits] = item.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) {
+      throw new ConfigError('FEED_FETCH_ALLOW', `doit lister des adresses IP ou des plages CIDR séparées par des virgules (reçu « ${item} »)`);
+    }
+  }
+  if (allowNetworks.length > 0 && nodeEnv === 'production') {
+    throw new ConfigError('FEED_FETCH_ALLOW', 'est refusé en production : les flux ne peuvent viser ni la boucle locale ni un réseau privé');
+  }
+  return {
+    allowNetworks,
+    timeoutMs: integer(env, 'FEED_FETCH_TIMEOUT_MS', 30_000, 500, 300_000),
+    maxBytes: integer(env, 'FEED_MAX_MB', 10, 1, 200) * 1024 * 1024,
+  };
+}
+
 /** Scripts (migrate, seed, tenant, reindex) sign no token or cookie, so they need neither secret, even in production. */
 export const NO_SECRETS: Config['secrets'] = { jwt: '', cookie: '' };
 
@@ -239,6 +272,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       pollIntervalMs: integer(env, 'WORKER_POLL_MS', 1_000, 50, 60_000),
     },
     billing: billingConfig(env),
+    feeds: feedsConfig(env, nodeEnv),
   };
   if (config.database.appUrl && !config.database.url) {
     throw new ConfigError('DATABASE_APP_URL', 'exige DATABASE_URL (le rôle privilégié qui applique les migrations)');

@@ -29,13 +29,17 @@ export default fp(
             '`Authorization: Bearer <jeton>`. Erreurs : `{"error":{"code","message","fields"}}`.',
         },
         components: {
-          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            partnerKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Clé partenaire créée par l’administrateur du site (lecture seule)' },
+          },
         },
         tags: [
           { name: 'auth', description: 'Jetons d’accès' },
           { name: 'offres', description: 'Recherche et gestion des offres' },
           { name: 'entreprises', description: 'Entreprises' },
           { name: 'lieux', description: 'Communes (autocomplétion)' },
+          { name: 'partenaires', description: 'Offres diffusables, pour les sites partenaires (clé d’API, lecture seule)' },
         ],
       },
       transform: ({ schema, url }) => {
