@@ -64,6 +64,7 @@ export class FeedServer {
         body = answer.encoding === 'gzip' ? zlib.gzipSync(body) : answer.encoding === 'deflate' ? zlib.deflateSync(body) : zlib.brotliCompressSync(body);
         headers['content-encoding'] = answer.encoding;
       }
+      if (!answer.trickle && !headers['transfer-encoding']) headers['content-length'] = String(body.length);
       response.writeHead(answer.status ?? 200, headers);
       if (!answer.trickle) return response.end(body);
       const size = Math.ceil(body.length / answer.trickle.pieces);

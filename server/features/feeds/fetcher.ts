@@ -89,8 +89,7 @@ function guardedLookup(policy: FetchPolicy): net.LookupFunction {
         else callback(null, list[0].address, list[0].family);
       })
       .catch((error: unknown) => {
-        const failure = error instanceof FeedFetchError ? error : new FeedFetchError('DNS', hostname);
-        callback(Object.assign(failure, { code: 'EFEEDREFUSED' }) as NodeJS.ErrnoException, '');
+        callback(error instanceof FeedFetchError ? error : new FeedFetchError('DNS', hostname), '');
       });
   }) as net.LookupFunction;
 }
@@ -241,7 +240,9 @@ export async function fetchFeed(rawUrl: string, validators: Validators, policy: 
     }
     const stages = [byteLimit(policy.maxBytes), ...(decode ? [decode] : [gunzipIfGzip()]), byteLimit(policy.maxBytes)];
     const body = chain(response, stages, (error) => (error instanceof FeedFetchError ? error : asFetchError(error, signal)));
-    // The deadline also bounds a body that trickles in.
+    // The deadline also bounds a body that trickles in. A body nobody reads any more must not turn
+    // that into an uncaught error: readers get it through their own listeners.
+    body.on('error', () => {});
     const onAbort = () => body.destroy(new FeedFetchError('TIMEOUT'));
     signal.addEventListener('abort', onAbort, { once: true });
     body.once('close', () => signal.removeEventListener('abort', onAbort));

@@ -99,7 +99,7 @@ export function parseAmount(text: string | undefined): number | undefined {
 export function parseSalaryText(text: string): { min?: number; max?: number; unit?: SalaryUnit } {
   const figures = [...text.matchAll(/\d[\d\s\u00a0\u202f.,]*(?:\s*k\b)?/gi)].map((m) => parseAmount(m[0])).filter((n): n is number => n !== undefined && n > 0);
   const [first, second] = figures;
-  return { min: first, max: second, unit: salaryUnitFromWords(text.replace(/\d[\d\s.,]*/g, ' ').replace(/€|eur(os)?/gi, ' ')) };
+  return { min: first, max: second, unit: salaryUnitFromWords(text.replace(/\d[\d\s.,]*/g, ' ').replace(/€|\beur(os)?\b/gi, ' ')) };
 }
 
 /** « 35 », « 35,5 », « 35h30 », « 35:30 », « 35 heures » → hours. */
@@ -121,12 +121,13 @@ function decodeEntities(text: string): string {
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const hasTags = (text: string) => /<[a-z][^>]*>/i.test(text);
+/** Markup of a description (the tags the offers keep, and the usual containers), not « <sans balise> » in plain text. */
+const hasTags = (text: string) => /<\/?(p|br|ul|ol|li|strong|b|em|i|u|h[1-6]|div|span|a|blockquote|table|tr|td)\b[^>]*>/i.test(text);
 
 /** HTML as is (the offers' sanitiser cleans it), escaped HTML decoded, plain text in paragraphs. */
 export function descriptionHtml(raw: string): string {
   let text = raw.trim();
-  if (!hasTags(text) && /&lt;[a-z]/i.test(text)) text = decodeEntities(text);
+  if (!hasTags(text) && /&lt;\/?[a-z]/i.test(text)) text = decodeEntities(text);
   if (hasTags(text)) return text;
   return text
     .split(/\r?\n\s*\r?\n/)

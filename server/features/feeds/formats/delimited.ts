@@ -66,7 +66,11 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
   feed.on('error', (error) => parser.destroy(error));
   feed.pipe(parser);
   let columns: ({ row: FieldRow; part: 0 | 1 } | undefined)[] | undefined;
+  // A quoted cell may span lines: a record is named by the line it starts on.
+  let lastLine = 0;
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    const position = `ligne ${lastLine + 1}`;
+    lastLine = info.lines;
     if (!columns) {
       const headers = record.map((cell) => chosen!.normalise(cell));
       const missing = chosen.required.filter((name) => !headers.includes(chosen!.normalise(name)));
@@ -74,7 +78,6 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
       columns = headers.map((header) => chosen!.lookup(header));
       continue;
     }
-    const position = `ligne ${info.lines}`;
     if (record.length !== columns.length) {
       sink.problem(position, `${record.length} colonnes au lieu de ${columns.length}`);
       continue;
@@ -137,7 +140,7 @@ export function readPartnerFile(chunks: AsyncIterable<string>, sink: RecordSink)
 }
 
 /** A partner file cell: no `|` and no line break can survive (the format has no quoting). */
-const partnerCell = (value: string) => value.replace(/[|\r\n]+/g, ' ').trim();
+const partnerCell = (value: string) => value.replace(/\s*[|\r\n]+\s*/g, ' ').trim();
 
 /** France Travail's partner file: the header, then one line per offer (movement and consent included in the values). */
 export function writePartnerFile(offers: ExportValues[]): string {
