@@ -28,6 +28,11 @@ const PARTNER_DESCRIPTION_MAX = 4_000;
 /** Daily files kept for download. */
 const FILES_KEPT_DAYS = 30;
 
+/** A description as one line of text, its paragraphs and list items kept apart (France Travail has no markup). */
+export function plainDescription(html: string): string {
+  return descriptionText(html.replace(/<\/(p|li|h[1-6]|blockquote)>|<br\s*\/?>/gi, '$& '));
+}
+
 /** An offer as the export formats name its fields. */
 export function exportValues(offer: repo.ExportOfferRow, tenant: Tenant, origin: string): ExportValues {
   const sector = tenant.config.sectors.find((s) => s.code === offer.sector)?.label ?? null;
@@ -158,7 +163,7 @@ export async function franceTravailFileOf(db: Kysely<Database>, tenant: Tenant, 
       values.ogr_code = fit.ogr;
       values.ogr_label = fit.label;
       // France Travail has no title column: the title opens the description, in plain text.
-      values.description_html = `${offer.title}. ${descriptionText(offer.description_html)}`.slice(0, PARTNER_DESCRIPTION_MAX);
+      values.description_html = `${offer.title}. ${plainDescription(offer.description_html)}`.slice(0, PARTNER_DESCRIPTION_MAX);
       const hash = lineHash(values);
       const state = states.get(offer.id);
       const movement = !state || state.last_movement === 'S' ? 'C' : 'M';

@@ -39,7 +39,7 @@ export async function createKey(db: Kysely<Database>, tenant: Tenant, admin: Aut
       .values({ tenant_id: t.tenantId, name: name.trim(), key_prefix: key.slice(0, 12), key_hash: hashKey(key), created_by: admin.id })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAdminAction(t, admin, 'apiKey.create', { type: 'settings', id: null }, { key: row.id, name: name.trim() });
+    await recordAdminAction(t, admin, 'feed.api_key_create', { type: 'settings', id: null }, { key: row.id, name: name.trim() });
     return row.id;
   });
   return { id, key };
@@ -57,7 +57,7 @@ export async function revokeKey(db: Kysely<Database>, tenant: Tenant, admin: Aut
       .returning(['id', 'name'])
       .executeTakeFirst();
     if (!row) throw notFound();
-    await recordAdminAction(t, admin, 'apiKey.revoke', { type: 'settings', id: null }, { key: row.id, name: row.name });
+    await recordAdminAction(t, admin, 'feed.api_key_revoke', { type: 'settings', id: null }, { key: row.id, name: row.name });
   });
 }
 

@@ -265,7 +265,7 @@ export default async function feedsRoutes(fastify: FastifyInstance) {
     const { key } = await createKey(app.db, request.tenant, request.user!, request.body.name);
     // Shown this once: the page is not cached and the key is not kept anywhere but in its hash.
     reply.header('cache-control', 'no-store');
-    return reply.code(201).form({ data: { newKey: key, newKeyName: request.body.name } });
+    return reply.form({ status: 201, data: { newKey: key, newKeyName: request.body.name } });
   });
 
   app.post('/admin/cles-api/:id/revoquer', { onRequest: admin, schema: { params: IdParams, body: CsrfOnlyBody } }, async (request, reply) => {

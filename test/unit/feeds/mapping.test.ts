@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { descriptionHtml, parseAmount, parseFeedDate, parseHours, parseSalaryText } from '../../../server/features/feeds/record-mapping.js';
 import { appellationForms, RomeMatcher, tradeWords } from '../../../server/features/feeds/rome-matcher.js';
 import { formatValue, monthsBetween, salaryText, splitHours } from '../../../server/features/feeds/formats/values.js';
+import { plainDescription } from '../../../server/features/feeds/export-service.js';
 import { FIELD_MAP, OFFER_FIELDS, csvColumns, partnerColumns, rowsOf } from '../../../server/offer-fields/field-map.js';
 import { booleanFromWords, contractFromFranceTravail, contractFromWords, experienceFromWords, housingFromWords, salaryUnitFromWords, workingTimeFromWords } from '../../../server/offer-fields/vocabulary.js';
 import { CONTRACTS } from '../../../server/db/database.js';
@@ -97,6 +98,7 @@ describe('values in feeds', () => {
     expect(formatValue(row, 'partnerFile', { published_at: new Date('2026-12-31T23:30:00Z') })).toBe('01/01/2027');
     expect(monthsBetween('2026-12-12', '2027-04-18')).toBe(4);
     expect(salaryText(1800, null, 'month')).toMatch(/^1\s800 € par mois$/);
+    expect(plainDescription('<h3>Missions</h3><ul><li>Damer</li><li>Baliser</li></ul><p>Logé<br>nourri</p>')).toBe('Missions Damer Baliser Logé nourri');
   });
 });
 
