@@ -169,7 +169,7 @@ async function findCommune(context: MappingContext, values: RawRecord['values'],
   const department = values.department ? context.departments.get(plainWords(values.department)) : undefined;
   if (department) candidates = candidates.filter((c) => c.department_code === department);
   if (candidates.length === 1) return { insee: candidates[0].insee_code };
-  if (candidates.length === 0) return { problem: { key: 'feeds.reason.communeUnknown', params: { commune: values.place_name ?? '', postalCode: postalCode ?? '' } } };
+  if (candidates.length === 0) return { problem: { key: 'feeds.reason.communeUnknown', params: { commune: values.place_name ?? '', postalCode: postalCode ? ` (${postalCode})` : '' } } };
   return { problem: { key: 'feeds.reason.communeAmbiguous', params: { commune: values.place_name ?? '', count: candidates.length } } };
 }
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path_ from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedSourcesTable } from '../../../server/db/database.js';
@@ -10,6 +12,7 @@ import { createAccount, createCompany } from '../../helpers/company-space.js';
 import { databaseUrl } from '../../helpers/database.js';
 import { aggregatorXml, careersPage, sitemap, type FixtureJob } from '../../helpers/feed-fixtures.js';
 import { FeedServer } from '../../helpers/feed-server.js';
+import { ROOT } from '../../helpers/tenant-fixtures.js';
 
 const HOUR = 3_600_000;
 
@@ -301,6 +304,50 @@ describe('feed import', () => {
       await server.end();
     }
   }
+
+  it('lists every malformed record of a feed with its reason in French, and imports the others', async () => {
+    const { id, path } = await source('aggregator_xml');
+    server.serve(path, { body: readFileSync(path_.join(ROOT, 'test/fixtures/feeds/malformed-records.xml')) });
+    expect(await poll(id)).toMatchObject({ status: 'ok', counts: { records: 6, created: 1, rejected: 5 } });
+    const run = await lastRun(id);
+    expect(run.rejections).toEqual([
+      { position: 'offre n° 2', reference: null, reasons: ['Référence de l’offre absente'] },
+      { position: 'offre n° 3', reference: 'BAD-CONTRACT', reasons: ['Type de contrat absent ou inconnu (« Bénévolat ») : CDI, CDD, saisonnier, intérim, alternance, stage…'] },
+      { position: 'offre n° 4', reference: 'BAD-PLACE', reasons: ['Commune introuvable : « Atlantide »'] },
+      { position: 'offre n° 5', reference: 'SHORT', reasons: ['Description du poste : La description doit contenir au moins 20 caractères de texte'] },
+      { position: 'offre n° 6', reference: 'EXPIRED', reasons: ['Date de fin de publication dépassée (2001-01-31)'] },
+    ]);
+    expect((await imported(id))['OK-1']).toMatchObject({ contract: 'seasonal', salary_min: 12.5, salary_unit: 'hour', rome_code: 'G1803' });
+  });
+
+  it.each([
+    ['an external entity (XXE)', 'xxe-file.xml'],
+    ['a parameter entity aimed at the metadata service', 'xxe-parameter.xml'],
+    ['the billion laughs', 'billion-laughs.xml'],
+  ])('refuses a feed declaring %s, and writes nothing', async (_label, fixture) => {
+    const { id, path } = await source('aggregator_xml');
+    server.serve(path, { body: readFileSync(path_.join(ROOT, 'test/fixtures/feeds', fixture)) });
+    expect(await poll(id)).toEqual({ status: 'failed', error: 'Le document n’a pas pu être lu : déclaration DTD ou entités refusée (XXE)' });
+    expect(await imported(id)).toEqual({});
+  });
+
+  it('records slow, oversize and refused-address feeds as failures in French', async () => {
+    const slow = await source('aggregator_xml');
+    server.serve(slow.path, { body: aggregatorXml(JOBS), delayMs: 2_500 });
+    expect(await poll(slow.id)).toEqual({ status: 'failed', error: 'Le serveur du flux n’a pas répondu à temps' });
+    const big = await source('aggregator_xml');
+    server.serve(big.path, { body: aggregatorXml(Array.from({ length: 400 }, (_, i) => ({ ...JOBS[0], ref: `BIG-${i}` }))) });
+    expect((await poll(big.id)).status).toBe('failed');
+    expect((await lastRun(big.id)).error).toMatch(/^Le flux est trop volumineux/);
+    // A name of the feed's host that resolves to a private address (DNS answer injected).
+    const intranet = await source('aggregator_xml');
+    await t.db.admin.updateTable('feed_sources').set({ url: 'http://ats.intranet.example/flux.xml' }).where('id', '=', intranet.id).execute();
+    const guarded = { ...deps, fetchPolicy: { ...deps.fetchPolicy, resolve: async () => [{ address: '10.4.0.12', family: 4 }] } };
+    expect(await pollSource(guarded, montagne(), intranet.id, randomUUID(), 'schedule')).toEqual({
+      status: 'failed',
+      error: 'Adresse refusée : ats.intranet.example → 10.4.0.12 (réseau privé). Un flux doit être publié sur Internet.',
+    });
+  });
 
   it('writes only into its own company and tenant, whatever a hostile feed says', async () => {
     const other = await createCompany(t, 'montagne', 'Voisin des Houches');
