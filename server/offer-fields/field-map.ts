@@ -133,7 +133,7 @@ export const FIELD_MAP: readonly FieldRow[] = [
   { field: 'updated_at', kind: 'datetime', label: 'Date de modification', partnerFile: 'Off_date_modification', franceTravailApi: 'dateActualisation' },
   { field: 'expires_at', kind: 'datetime', label: 'Fin de publication', schemaOrg: 'validThrough', xml: 'expirationdate', partnerFile: 'Off_date_fin_publication', csv: 'date_fin_publication' },
   { field: 'positions', kind: 'integer', label: 'Nombre de postes', partnerFile: 'OST_poste_restant_nb', franceTravailApi: 'nombrePostes' },
-  { field: 'company_siret', kind: 'text', label: 'SIRET de l’employeur', partnerFile: 'Off_etab_siret', csv: 'siret' },
+  { field: 'company_siret', kind: 'text', label: 'SIRET de l’employeur', partnerFile: 'Off_etab_siret' },
   { field: 'company_name', kind: 'text', label: 'Employeur', schemaOrg: 'hiringOrganization.name', xml: 'company', partnerFile: 'Off_etab_enseigne', franceTravailApi: 'entreprise.nom' },
   { field: 'movement', kind: 'movement', label: 'Mouvement (C création, M modification, S suppression)', partnerFile: 'Type_mouvement' },
   { field: 'start_date', kind: 'date', label: 'Date de début', schemaOrg: 'jobStartDate', xml: 'startdate', partnerFile: 'Date_debut_contrat', csv: 'date_debut' },

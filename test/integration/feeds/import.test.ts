@@ -305,6 +305,40 @@ describe('feed import', () => {
     }
   }
 
+  it('renews a present offer before it expires, never beyond the feed’s own end of publication', async () => {
+    const { id, path } = await source('aggregator_xml');
+    const inTenDays = new Date(Date.now() + 10 * 24 * HOUR);
+    server.serve(path, { body: aggregatorXml([JOBS[0], { ...JOBS[1], validThrough: inTenDays.toISOString() }]) });
+    await poll(id);
+    let offers = await imported(id);
+    // montagne's lifetime is 60 days; the feed says ten for ATS-2.
+    expect(offers['ATS-1'].expires_at!.getTime()).toBeGreaterThan(Date.now() + 59 * 24 * HOUR);
+    expect(offers['ATS-2'].expires_at).toEqual(inTenDays);
+    // Time passes: ATS-1 would expire tomorrow, ATS-2 in a day too; the feed still lists both, unchanged.
+    const soon = new Date(Date.now() + 24 * HOUR);
+    await t.db.admin.updateTable('offers').set({ expires_at: soon }).where('id', 'in', [offers['ATS-1'].id!, offers['ATS-2'].id!]).execute();
+    expect(await poll(id)).toMatchObject({ status: 'ok', counts: { unchanged: 2, updated: 0 } });
+    offers = await imported(id);
+    expect(offers['ATS-1'].expires_at!.getTime()).toBeGreaterThan(Date.now() + 59 * 24 * HOUR);
+    expect(offers['ATS-2'].expires_at).toEqual(inTenDays);
+  });
+
+  it('leaves alone an offer the company took over (filled by hand): neither rewritten nor closed', async () => {
+    const { id, path } = await source('aggregator_xml');
+    let jobs = [JOBS[0], JOBS[1]];
+    server.serve(path, () => ({ body: aggregatorXml(jobs) }));
+    await poll(id);
+    const filled = (await imported(id))['ATS-1'];
+    await t.db.admin.updateTable('offers').set({ status: 'filled' }).where('id', '=', filled.id!).execute();
+    jobs = [{ ...JOBS[0], title: 'Pisteur secouriste (nouvelle annonce)' }, JOBS[1]];
+    await poll(id);
+    expect((await imported(id))['ATS-1']).toMatchObject({ status: 'filled', title: filled.title });
+    jobs = [JOBS[1]];
+    await poll(id);
+    await poll(id);
+    expect((await imported(id))['ATS-1'].status).toBe('filled');
+  });
+
   it('lists every malformed record of a feed with its reason in French, and imports the others', async () => {
     const { id, path } = await source('aggregator_xml');
     server.serve(path, { body: readFileSync(path_.join(ROOT, 'test/fixtures/feeds/malformed-records.xml')) });
