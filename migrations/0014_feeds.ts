@@ -100,7 +100,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('pending_publication', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('notes', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('duplicate_of', 'uuid')
-    .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull())
     .addColumn('closed_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

@@ -603,7 +603,6 @@ export interface FeedItemsTable {
   /** What a person should check (French sentences): ROME guessed, contract inferred, duplicate… */
   notes: ColumnType<string[], string | undefined, string>;
   duplicate_of: string | null;
-  last_seen_at: ColumnType<Date, Date | string, Date | string>;
   closed_at: NullableTimestamp;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

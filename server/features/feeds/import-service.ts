@@ -17,7 +17,7 @@ import { byteLimit, chain, FeedFetchError, fetchFeed, gunzipIfGzip, type FetchPo
 import { readFeed, type FeedFormat } from './formats/index.js';
 import { FeedParseError, RecordSink } from './formats/records.js';
 import { textChunks } from './formats/text.js';
-import { mapRecord, type MappingContext, type Problem } from './record-mapping.js';
+import { mapRecord, recordHash, type MappingContext, type Problem } from './record-mapping.js';
 import * as repo from './repository.js';
 import { RomeMatcher } from './rome-matcher.js';
 
@@ -168,16 +168,31 @@ interface PublishResult {
   waitingMembership: boolean;
 }
 
+/** What a poll works in: its transaction, tenant, company and clock, and the company's right to publish (asked once). */
+interface PollScope {
+  t: TenantDb;
+  tenant: Tenant;
+  companyId: string;
+  now: Date;
+  mayPublish(): Promise<boolean>;
+}
+
+function pollScope(t: TenantDb, tenant: Tenant, companyId: string, now: Date): PollScope {
+  let allowed: Promise<boolean> | undefined;
+  return { t, tenant, companyId, now, mayPublish: () => (allowed ??= canPublish(t, tenant, companyId, now)) };
+}
+
 /**
  * Moves an imported offer through the lifecycle table as its company would (actor `owner`):
  * submit (review or publish, per the tenant's moderation) or renew; dates as the buttons set them,
  * never beyond the feed's own end of publication.
  */
-async function advance(t: TenantDb, tenant: Tenant, offerId: string, companyId: string, action: OfferAction, validThrough: Date | null, now: Date): Promise<PublishResult> {
+async function advance(scope: PollScope, offerId: string, action: OfferAction, validThrough: Date | null): Promise<PublishResult> {
+  const { t, tenant, now } = scope;
   const locked = (await offers.lockOffer(t, offerId))!;
   let status: OfferStatus;
   try {
-    status = await nextStatus(action, locked.status, { actor: 'owner', moderation: tenant.config.offers.moderation, canPublish: () => canPublish(t, tenant, companyId, now) });
+    status = await nextStatus(action, locked.status, { actor: 'owner', moderation: tenant.config.offers.moderation, canPublish: scope.mayPublish });
   } catch (error) {
     if (error instanceof AppError && error.code === 'MEMBERSHIP_REQUIRED') return { status: locked.status, waitingMembership: true };
     if (error instanceof AppError && error.code === 'OFFER_TRANSITION_REFUSED') return { status: locked.status, waitingMembership: false };
@@ -192,6 +207,33 @@ async function advance(t: TenantDb, tenant: Tenant, offerId: string, companyId: 
 /** Statuses of an imported offer that the feed still drives (the company closing or filling it wins). */
 const FEED_DRIVEN: readonly OfferStatus[] = ['draft', 'pending_review', 'published', 'expired'];
 
+const isDriven = (item: repo.FeedItemRow, companyId: string) =>
+  item.offer_id !== null && item.offer_status !== null && FEED_DRIVEN.includes(item.offer_status) && item.offer_company_id === companyId;
+
+/**
+ * The company's live offers by title and place (accents, case and punctuation aside), read once per
+ * poll: a record matching one that this source did not import is a duplicate.
+ */
+class LiveOffers {
+  private readonly byKey = new Map<string, { id: string; title: string; fromSource: boolean }[]>();
+
+  constructor(rows: { id: string; title: string; commune_insee: string | null; from_source: unknown }[]) {
+    for (const row of rows) this.add(row.id, row.title, row.commune_insee, row.from_source === true);
+  }
+
+  private key = (title: string, commune: string | null) => `${plainWords(title)}|${commune ?? ''}`;
+
+  add(id: string, title: string, commune: string | null, fromSource = true): void {
+    const list = this.byKey.get(this.key(title, commune)) ?? [];
+    list.push({ id, title, fromSource });
+    this.byKey.set(this.key(title, commune), list);
+  }
+
+  duplicateOf(title: string, commune: string | null, ownId: string | null) {
+    return this.byKey.get(this.key(title, commune))?.find((offer) => offer.id !== ownId && !offer.fromSource);
+  }
+}
+
 interface ApplyInput {
   sourceId: string;
   pollId: string;
@@ -204,18 +246,21 @@ interface ApplyInput {
   failedPages?: Set<string>;
 }
 
-/** Keeps a present, unchanged offer alive: publication waiting for the membership, renewal before expiry. */
-async function keepAlive(t: TenantDb, tenant: Tenant, item: repo.FeedItemRow, companyId: string, now: Date): Promise<boolean | undefined> {
-  if (!item.offer_id || !item.offer_status) return undefined;
-  if (item.valid_through && item.valid_through <= now) return undefined;
+/**
+ * Keeps a present, unchanged offer the feed drives alive: publication waiting for the membership
+ * tried again, renewal before expiry. Nothing is written when neither is due.
+ */
+async function keepAlive(scope: PollScope, item: repo.FeedItemRow): Promise<void> {
+  if (!isDriven(item, scope.companyId)) return;
+  const { now } = scope;
+  if (item.valid_through && item.valid_through <= now) return;
   if (item.pending_publication && item.offer_status === 'draft') {
-    return (await advance(t, tenant, item.offer_id, companyId, 'submit', item.valid_through, now)).waitingMembership;
+    const { waitingMembership } = await advance(scope, item.offer_id!, 'submit', item.valid_through);
+    if (!waitingMembership) await repo.updateItem(scope.t, item.source_id, item.reference, { pending_publication: false });
+    return;
   }
   const expiring = item.offer_expires_at !== null && item.offer_expires_at.getTime() - now.getTime() < RENEW_WITHIN_MS;
-  if ((item.offer_status === 'published' && expiring) || item.offer_status === 'expired') {
-    await advance(t, tenant, item.offer_id, companyId, 'renew', item.valid_through, now);
-  }
-  return undefined;
+  if ((item.offer_status === 'published' && expiring) || item.offer_status === 'expired') await advance(scope, item.offer_id!, 'renew', item.valid_through);
 }
 
 async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now: Date): Promise<PollOutcome & { notify?: boolean }> {
@@ -225,6 +270,7 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
     if (!source) return { status: 'skipped' as const };
     if (source.last_applied_poll === input.pollId) return { status: 'skipped' as const };
     const companyId = source.company_id;
+    const scope = pollScope(t, tenant, companyId, now);
     const items = new Map((await repo.sourceItems(t, source.id)).map((item) => [item.reference, item]));
     const openItems = [...items.values()].filter((item) => item.closed_at === null);
     const counts = emptyCounts();
@@ -251,40 +297,50 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
         departments.set(plainWords(d.code), d.code);
         departments.set(plainWords(d.name), d.code);
       }
-      const context: MappingContext = { t, tenant, matcher, now, departments };
+      const context: MappingContext = { t, tenant, matcher, now, departments, postalCodes: new Map() };
+      const live = new LiveOffers(await repo.liveOffersOfCompany(t, companyId, source.id));
       for (const record of records) {
-        const mapped = await mapRecord(context, record);
-        if (mapped.reference && seen.has(mapped.reference)) {
-          reject(record.position, mapped.reference, [theme.t('feeds.reason.referenceTwice')]);
+        const reference = record.values.reference?.trim() || null;
+        if (reference && seen.has(reference)) {
+          reject(record.position, reference, [theme.t('feeds.reason.referenceTwice')]);
           continue;
         }
+        const hash = recordHash(record.values);
+        const item = reference ? items.get(reference) : undefined;
+        if (item && item.closed_at === null && (item.content_hash === hash || !isDriven(item, companyId))) {
+          // Unchanged, or taken over by the company (filled, archived, deleted by hand): not rewritten.
+          seen.add(item.reference);
+          counts.unchanged += 1;
+          await keepAlive(scope, item);
+          continue;
+        }
+        const mapped = await mapRecord(context, record);
         if (!mapped.ok) {
           // Present but unreadable: its offer stays as it was (the company sees why on the feed page).
-          if (mapped.reference) seen.add(mapped.reference);
-          reject(record.position, mapped.reference, mapped.problems.map((p) => render(theme, p)));
+          if (reference) seen.add(reference);
+          reject(record.position, reference, mapped.problems.map((p) => render(theme, p)));
           continue;
         }
         seen.add(mapped.reference);
-        const item = items.get(mapped.reference);
         const notes = mapped.notes.map((p) => render(theme, p));
         const origin = record.position.startsWith('http') ? record.position.replace(/ \(offre n° \d+\)$/, '') : null;
-        const reopening = !item || item.closed_at !== null;
-        if (reopening) {
-          const duplicate = await repo.duplicateOffer(t, companyId, source.id, mapped.offer.title, mapped.offer.commune_insee!, null);
+        const { title, commune_insee: commune } = mapped.offer;
+        if (!item || item.closed_at !== null) {
+          const duplicate = live.duplicateOf(title, commune ?? null, null);
           if (duplicate) notes.push(theme.t('feeds.note.duplicate', { title: duplicate.title }));
           const { id } = await offers.insertOffer(t, { ...mapped.offer, company_id: companyId, status: 'draft' });
+          live.add(id, title, commune ?? null);
           // A duplicate waits as a draft: the same job is not shown twice.
-          const published = duplicate ? undefined : await advance(t, tenant, id, companyId, 'submit', mapped.validThrough, now);
+          const published = duplicate ? undefined : await advance(scope, id, 'submit', mapped.validThrough);
           const values = {
             offer_id: id,
-            content_hash: mapped.hash,
+            content_hash: hash,
             origin,
             valid_through: mapped.validThrough,
             missed_polls: 0,
             pending_publication: published?.waitingMembership ?? false,
             notes: JSON.stringify(notes),
             duplicate_of: duplicate?.id ?? null,
-            last_seen_at: now,
             closed_at: null,
           };
           if (item) await repo.updateItem(t, source.id, mapped.reference, values);
@@ -293,30 +349,22 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
           if (notes.length > 0) counts.flagged += 1;
           continue;
         }
-        const driven = item.offer_id !== null && item.offer_status !== null && FEED_DRIVEN.includes(item.offer_status) && item.offer_company_id === companyId;
-        if (item.content_hash === mapped.hash || !driven) {
-          // Unchanged, or taken over by the company (filled, archived, deleted by hand): not rewritten.
-          counts.unchanged += 1;
-          const waiting = driven ? await keepAlive(t, tenant, item, companyId, now) : undefined;
-          if (waiting === false) await repo.updateItem(t, source.id, item.reference, { pending_publication: false });
-          continue;
-        }
         // The company's own choice of diffusion stands unless the feed states one.
         const changes: Partial<typeof mapped.offer> = { ...mapped.offer };
         if (!mapped.consentStated) delete changes.export_consent;
         await offers.updateOffer(t, item.offer_id!, changes);
-        const duplicate = await repo.duplicateOffer(t, companyId, source.id, mapped.offer.title, mapped.offer.commune_insee!, item.offer_id);
+        live.add(item.offer_id!, title, commune ?? null);
+        const duplicate = live.duplicateOf(title, commune ?? null, item.offer_id);
         if (duplicate) notes.push(theme.t('feeds.note.duplicate', { title: duplicate.title }));
         let waiting = false;
         // A draft (refused by the moderator, or waiting for the membership) is submitted again; an expired offer renewed.
-        if (item.offer_status === 'draft' && !duplicate) waiting = (await advance(t, tenant, item.offer_id!, companyId, 'submit', mapped.validThrough, now)).waitingMembership;
-        if (item.offer_status === 'expired') await advance(t, tenant, item.offer_id!, companyId, 'renew', mapped.validThrough, now);
+        if (item.offer_status === 'draft' && !duplicate) waiting = (await advance(scope, item.offer_id!, 'submit', mapped.validThrough)).waitingMembership;
+        if (item.offer_status === 'expired') await advance(scope, item.offer_id!, 'renew', mapped.validThrough);
         await repo.updateItem(t, source.id, item.reference, {
-          content_hash: mapped.hash,
+          content_hash: hash,
           origin,
           valid_through: mapped.validThrough,
           missed_polls: 0,
-          last_seen_at: now,
           pending_publication: waiting,
           notes: JSON.stringify(notes),
           duplicate_of: duplicate?.id ?? null,
@@ -330,13 +378,11 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
         if (item.missed_polls > 0) continue;
         seen.add(item.reference);
         counts.unchanged += 1;
-        const driven = item.offer_status !== null && FEED_DRIVEN.includes(item.offer_status) && item.offer_company_id === companyId;
-        const waiting = driven ? await keepAlive(t, tenant, item, companyId, now) : undefined;
-        if (waiting === false) await repo.updateItem(t, source.id, item.reference, { pending_publication: false });
+        await keepAlive(scope, item);
       }
     }
 
-    await repo.markSeen(t, source.id, [...seen], now);
+    await repo.markSeen(t, source.id, [...seen]);
     for (const item of openItems) {
       if (seen.has(item.reference)) continue;
       // The offers of a sitemap page that could not be read are not missing: we could not look.
@@ -346,8 +392,8 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
         await repo.updateItem(t, source.id, item.reference, { missed_polls: missed });
         continue;
       }
-      if (item.offer_id && item.offer_status && FEED_DRIVEN.includes(item.offer_status) && item.offer_company_id === companyId) {
-        await offers.updateOffer(t, item.offer_id, { status: TRANSITIONS.archive.to as OfferStatus });
+      if (isDriven(item, companyId)) {
+        await offers.updateOffer(t, item.offer_id!, { status: TRANSITIONS.archive.to as OfferStatus });
         counts.closed += 1;
       }
       await repo.updateItem(t, source.id, item.reference, { missed_polls: missed, closed_at: now, pending_publication: false });

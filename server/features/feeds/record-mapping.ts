@@ -41,12 +41,14 @@ export interface MappingContext {
   now: Date;
   /** Department names (plain words) and codes → code. */
   departments: Map<string, string>;
+  /** Communes by postal code, read once per poll (a feed repeats its few places). */
+  postalCodes: Map<string, ReturnType<typeof repo.communesByPostalCode>>;
 }
 
 export type ValidOffer = Omit<NewOffer, 'tenant_id' | 'company_id'>;
 
 export type MappedRecord =
-  | { ok: true; reference: string; offer: ValidOffer; validThrough: Date | null; consentStated: boolean; notes: Problem[]; hash: string }
+  | { ok: true; reference: string; offer: ValidOffer; validThrough: Date | null; consentStated: boolean; notes: Problem[] }
   | { ok: false; reference: string | null; problems: Problem[] };
 
 // The API's own validator of offer bodies (Fastify's Ajv settings, every error at once).
@@ -155,7 +157,8 @@ async function findCommune(context: MappingContext, values: RawRecord['values'],
     return plain === name || plain.startsWith(`${name} `) || name.startsWith(`${plain} `);
   };
   if (postalCode) {
-    const candidates = await repo.communesByPostalCode(t, postalCode);
+    if (!context.postalCodes.has(postalCode)) context.postalCodes.set(postalCode, repo.communesByPostalCode(t, postalCode));
+    const candidates = await context.postalCodes.get(postalCode)!;
     if (candidates.length === 1) return { insee: candidates[0].insee_code };
     if (candidates.length > 1) {
       const named = name ? candidates.filter(nameMatches) : [];
@@ -252,7 +255,14 @@ function schemaProblems(input: OfferInput): Problem[] {
   return problems;
 }
 
-const stableJson = (value: Record<string, unknown>) => JSON.stringify(Object.keys(value).sort().map((key) => [key, value[key]]));
+/**
+ * The identity of a record's content: the hash of its values as the feed wrote them. Equal hashes mean
+ * an unchanged record, which is neither mapped again nor rewritten.
+ */
+export function recordHash(values: RawRecord['values']): string {
+  const entries = Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+}
 
 /** A raw record → a valid offer of the board (with what to check) or the reasons it was refused. */
 export async function mapRecord(context: MappingContext, record: RawRecord): Promise<MappedRecord> {
@@ -303,9 +313,5 @@ export async function mapRecord(context: MappingContext, record: RawRecord): Pro
     if (!(error instanceof AppError)) throw error;
     return { ok: false, reference, problems: Object.entries(error.fields).map(([field, message]) => ({ key: 'feeds.reason.field', params: { field, message } })) };
   }
-  const validThrough = expires?.instant ?? null;
-  const hash = createHash('sha256')
-    .update(stableJson({ ...offer, valid_through: validThrough?.toISOString() ?? null, consent_stated: consent ?? null }))
-    .digest('hex');
-  return { ok: true, reference: reference!, offer, validThrough, consentStated: consent !== undefined, notes, hash };
+  return { ok: true, reference: reference!, offer, validThrough: expires?.instant ?? null, consentStated: consent !== undefined, notes };
 }

@@ -163,12 +163,12 @@ export async function updateItem(t: TenantDb, sourceId: string, reference: strin
     .execute();
 }
 
-/** Marks these references seen now (present in the feed, changed or not): no longer counted as missing. */
-export async function markSeen(t: TenantDb, sourceId: string, references: string[], now: Date) {
+/** These references are in the feed again (changed or not): no longer counted as missing. */
+export async function markSeen(t: TenantDb, sourceId: string, references: string[]) {
   if (references.length === 0) return;
   await t.trx
     .updateTable('feed_items')
-    .set({ missed_polls: 0, last_seen_at: now })
+    .set({ missed_polls: 0 })
     .where('tenant_id', '=', t.tenantId)
     .where('source_id', '=', sourceId)
     .where('reference', 'in', references)
@@ -200,25 +200,20 @@ export async function itemsToReview(t: TenantDb, sourceId: string) {
     .execute();
 }
 
-/**
- * A live offer of the same company at the same place with the same title (accents, case and
- * punctuation aside) that this source did not import: the record duplicates it.
- */
-export async function duplicateOffer(t: TenantDb, companyId: string, sourceId: string, title: string, communeInsee: string, exceptOfferId: string | null) {
-  const plain = (value: unknown) => sql<string>`trim(regexp_replace(lower(immutable_unaccent(${value})), '[^a-z0-9]+', ' ', 'g'))`;
-  let query = t.trx
+/** The company's live offers (draft, in review, published), and whether this source imported each. */
+export async function liveOffersOfCompany(t: TenantDb, companyId: string, sourceId: string) {
+  return t.trx
     .selectFrom('offers')
-    .select(['offers.id', 'offers.title'])
+    .select((eb) => [
+      'offers.id',
+      'offers.title',
+      'offers.commune_insee',
+      eb.exists(eb.selectFrom('feed_items').select('feed_items.reference').whereRef('feed_items.offer_id', '=', 'offers.id').where('feed_items.source_id', '=', sourceId)).as('from_source'),
+    ])
     .where('offers.tenant_id', '=', t.tenantId)
     .where('offers.company_id', '=', companyId)
-    .where('offers.commune_insee', '=', communeInsee)
     .where('offers.status', 'in', ['draft', 'pending_review', 'published'])
-    .where(sql<boolean>`${plain(sql.ref('offers.title'))} = ${plain(title)}`)
-    .where((eb) =>
-      eb.not(eb.exists(eb.selectFrom('feed_items').select('feed_items.reference').whereRef('feed_items.offer_id', '=', 'offers.id').where('feed_items.source_id', '=', sourceId))),
-    );
-  if (exceptOfferId) query = query.where('offers.id', '<>', exceptOfferId);
-  return query.orderBy('offers.created_at').executeTakeFirst();
+    .execute();
 }
 
 // Exports

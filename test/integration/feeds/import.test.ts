@@ -46,16 +46,20 @@ describe('feed import', () => {
       .execute();
     await t.app.tenants.reloadSettings('montagne');
   }
-  let companies = 0;
-  /** A company of montagne in good standing (each test its own: offers of one test are no duplicates of another's). */
-  async function paidCompany(name = `Société des Aiguilles ${(companies += 1)}`) {
-    const id = await createCompany(t, 'montagne', name);
+  /** A membership paid today for 200 days: the company may publish. */
+  async function pay(company: string) {
     const today = new Date().toISOString().slice(0, 10);
     const end = new Date(Date.now() + 200 * 24 * HOUR).toISOString().slice(0, 10);
     await t.db.admin
       .insertInto('memberships')
-      .values({ tenant_id: 'montagne', company_id: id, tier_code: 'tpe', amount_cents: 60000, status: 'active', provider: 'manual', period_start: today, period_end: end })
+      .values({ tenant_id: 'montagne', company_id: company, tier_code: 'tpe', amount_cents: 60000, status: 'active', provider: 'manual', period_start: today, period_end: end })
       .execute();
+  }
+  let companies = 0;
+  /** A company of montagne in good standing (each test its own: offers of one test are no duplicates of another's). */
+  async function paidCompany(name = `Société des Aiguilles ${(companies += 1)}`) {
+    const id = await createCompany(t, 'montagne', name);
+    await pay(id);
     return id;
   }
   beforeEach(async () => {
@@ -242,12 +246,7 @@ describe('feed import', () => {
     expect((await imported(id))['ATS-2'].status).toBe('draft');
     const health = await t.db.admin.selectFrom('feed_items').select('pending_publication').where('source_id', '=', id).executeTakeFirstOrThrow();
     expect(health.pending_publication).toBe(true);
-    const today = new Date().toISOString().slice(0, 10);
-    const nextYear = new Date(Date.now() + 300 * 24 * HOUR).toISOString().slice(0, 10);
-    await t.db.admin
-      .insertInto('memberships')
-      .values({ tenant_id: 'montagne', company_id: unpaid, tier_code: 'tpe', amount_cents: 60000, status: 'active', provider: 'manual', period_start: today, period_end: nextYear })
-      .execute();
+    await pay(unpaid);
     await poll(id);
     expect((await imported(id))['ATS-2'].status).toBe('published');
   });
