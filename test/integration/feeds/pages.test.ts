@@ -151,6 +151,29 @@ describe('feed pages', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('lets the employer refuse the diffusion of an offer in the offer form (yes by default)', async () => {
+    const form = decodeHtml((await owner.get('/compte/offres/nouvelle')).body);
+    expect(form).toContain('Diffuser cette offre auprès de France Travail, des agrégateurs et des sites partenaires');
+    expect(form).toMatch(/name="export_consent" value="oui" checked/);
+    const fields = {
+      title: 'Dameur de pistes',
+      description_html: 'Préparation des pistes la nuit au volant d’une dameuse, en équipe.',
+      contract: 'seasonal',
+      working_time: 'full_time',
+      commune_insee: '74143',
+      housing: 'none',
+      driving_licence: 'oui',
+      apply_method: 'platform',
+    };
+    expect((await owner.submit('/compte/offres/nouvelle', { ...fields, export_consent: 'non' })).statusCode).toBe(303);
+    expect((await owner.submit('/compte/offres/nouvelle', { ...fields, title: 'Dameur de pistes (2)' })).statusCode).toBe(303);
+    const rows = await t.db.admin.selectFrom('offers').select(['title', 'export_consent']).where('title', 'like', 'Dameur de pistes%').orderBy('title').execute();
+    expect(rows).toEqual([
+      { title: 'Dameur de pistes', export_consent: false },
+      { title: 'Dameur de pistes (2)', export_consent: true },
+    ]);
+  });
+
   describe('who may see and change a source', () => {
     let other: FormClient;
     let candidate: FormClient;
