@@ -11,58 +11,73 @@ import net from 'node:net';
  * fetcher.ts), so the address checked is the address connected to.
  */
 
-/** IPv4 ranges no feed lives in (IANA special-purpose registry), with the reason shown to the company. */
-const IPV4_REFUSED: [string, number, string][] = [
-  ['0.0.0.0', 8, 'adresse non spécifiée'],
-  ['10.0.0.0', 8, 'réseau privé'],
-  ['100.64.0.0', 10, 'réseau privé (CGNAT)'],
-  ['127.0.0.0', 8, 'boucle locale'],
-  ['169.254.0.0', 16, 'lien local (métadonnées du nuage)'],
-  ['172.16.0.0', 12, 'réseau privé'],
-  ['192.0.0.0', 24, 'réservée (IETF)'],
-  ['192.0.2.0', 24, 'réservée à la documentation'],
-  ['192.88.99.0', 24, 'réservée (relais 6to4)'],
-  ['192.168.0.0', 16, 'réseau privé'],
-  ['198.18.0.0', 15, 'réservée aux tests'],
-  ['198.51.100.0', 24, 'réservée à la documentation'],
-  ['203.0.113.0', 24, 'réservée à la documentation'],
-  ['224.0.0.0', 4, 'multidiffusion'],
-  ['240.0.0.0', 4, 'réservée'],
+/** Why an address is refused: the strings key `feeds.address.<reason>` says it to the company. */
+export type RefusalReason =
+  | 'unspecified'
+  | 'private'
+  | 'shared'
+  | 'loopback'
+  | 'link_local'
+  | 'metadata'
+  | 'reserved'
+  | 'documentation'
+  | 'multicast'
+  | 'invalid';
+
+/** IPv4 ranges no feed lives in (IANA special-purpose registry). */
+const IPV4_REFUSED: [string, number, RefusalReason][] = [
+  ['0.0.0.0', 8, 'unspecified'],
+  ['10.0.0.0', 8, 'private'],
+  ['100.64.0.0', 10, 'shared'],
+  ['127.0.0.0', 8, 'loopback'],
+  ['169.254.0.0', 16, 'metadata'],
+  ['172.16.0.0', 12, 'private'],
+  ['192.0.0.0', 24, 'reserved'],
+  ['192.0.2.0', 24, 'documentation'],
+  ['192.88.99.0', 24, 'reserved'],
+  ['192.168.0.0', 16, 'private'],
+  ['198.18.0.0', 15, 'reserved'],
+  ['198.51.100.0', 24, 'documentation'],
+  ['203.0.113.0', 24, 'documentation'],
+  ['224.0.0.0', 4, 'multicast'],
+  ['240.0.0.0', 4, 'reserved'],
 ];
 
 /** IPv6 ranges refused outright (the ones embedding IPv4 are unwrapped first, see embeddedIpv4). */
-const IPV6_REFUSED: [string, number, string][] = [
-  ['::1', 128, 'boucle locale'],
+const IPV6_REFUSED: [string, number, RefusalReason][] = [
+  ['::1', 128, 'loopback'],
   // The unspecified address and the deprecated IPv4-compatible form (::a.b.c.d): no feed lives there.
-  ['::', 96, 'adresse non spécifiée ou obsolète'],
-  ['100::', 64, 'réservée (trou noir)'],
-  ['2001::', 32, 'réservée (Teredo)'],
-  ['2001:db8::', 32, 'réservée à la documentation'],
-  ['fc00::', 7, 'réseau privé (ULA)'],
-  ['fe80::', 10, 'lien local'],
-  ['fec0::', 10, 'site local'],
-  ['ff00::', 8, 'multidiffusion'],
+  ['::', 96, 'unspecified'],
+  ['100::', 64, 'reserved'],
+  // Teredo tunnels reach IPv4 hosts we cannot see.
+  ['2001::', 32, 'reserved'],
+  ['2001:db8::', 32, 'documentation'],
+  ['fc00::', 7, 'private'],
+  ['fe80::', 10, 'link_local'],
+  ['fec0::', 10, 'private'],
+  ['ff00::', 8, 'multicast'],
 ];
 
 /** A set of ranges: refused ones, or the exceptions a test or development configuration allows. */
 export class AddressRanges {
   private readonly list = new net.BlockList();
-  private readonly reasons: { family: 'ipv4' | 'ipv6'; list: net.BlockList; reason: string }[] = [];
+  private readonly reasons: { list: net.BlockList; reason: RefusalReason }[] = [];
 
-  add(address: string, prefix: number, reason = ''): this {
+  add(address: string, prefix: number, reason: RefusalReason = 'reserved'): this {
     const family = net.isIPv6(address) ? 'ipv6' : 'ipv4';
     this.list.addSubnet(address, prefix, family);
     const single = new net.BlockList();
     single.addSubnet(address, prefix, family);
-    this.reasons.push({ family, list: single, reason });
+    this.reasons.push({ list: single, reason });
     return this;
   }
 
   /** The reason of the first range holding `address` (an IP literal), or undefined. */
-  match(address: string): string | undefined {
+  match(address: string): RefusalReason | undefined {
     const family = net.isIPv6(address) ? 'ipv6' : 'ipv4';
     if (!this.list.check(address, family)) return undefined;
-    return this.reasons.find((r) => r.family === family && r.list.check(address, family))?.reason ?? '';
+    // Node's BlockList matches an IPv4-mapped IPv6 address against IPv4 ranges: ask each range the same way.
+    return this.reasons.find((r) => r.list.check(address, family))!.reason;
   }
 
   /** `127.0.0.1`, `10.0.0.0/8`, `::1`: the form of FEED_FETCH_ALLOW. Throws on anything else. */
@@ -76,7 +91,7 @@ export class AddressRanges {
       if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
         throw new Error(`plage d’adresses invalide : « ${item} »`);
       }
-      ranges.add(address, prefix, 'autorisée par la configuration');
+      ranges.add(address, prefix);
     }
     return ranges;
   }
@@ -138,9 +153,9 @@ export function embeddedIpv4(address: string): string | undefined {
  * Why a connection to `address` (an IP literal) is refused, or undefined when it may go ahead.
  * `allowed` holds the exceptions of FEED_FETCH_ALLOW (tests and development only).
  */
-export function refusalReason(address: string, allowed?: AddressRanges): string | undefined {
+export function refusalReason(address: string, allowed?: AddressRanges): RefusalReason | undefined {
   const plain = address.replace(/^\[|\]$/g, '').split('%')[0];
-  if (net.isIP(plain) === 0) return 'adresse invalide';
+  if (net.isIP(plain) === 0) return 'invalid';
   if (allowed?.match(plain) !== undefined) return undefined;
   const inner = net.isIPv6(plain) ? embeddedIpv4(plain) : undefined;
   if (inner !== undefined) {

@@ -39,16 +39,31 @@ export type FetchResult =
   | { status: 'not_modified'; url: string; httpStatus: 304 }
   | { status: 'ok'; url: string; httpStatus: number; body: Readable; contentType: string; etag: string | null; lastModified: string | null };
 
-export const FETCH_ERROR_CODES = ['BAD_URL', 'BLOCKED_ADDRESS', 'DNS', 'TIMEOUT', 'TOO_LARGE', 'HTTP_STATUS', 'TOO_MANY_REDIRECTS', 'BAD_ENCODING', 'NETWORK'] as const;
+export const FETCH_ERROR_CODES = [
+  'BAD_URL',
+  'BAD_SCHEME',
+  'CREDENTIALS',
+  'BLOCKED_ADDRESS',
+  'DNS',
+  'TIMEOUT',
+  'TOO_LARGE',
+  'HTTP_STATUS',
+  'TOO_MANY_REDIRECTS',
+  'BAD_ENCODING',
+  'NETWORK',
+] as const;
 export type FetchErrorCode = (typeof FETCH_ERROR_CODES)[number];
 
-/** Why a fetch failed: a code (strings key `feeds.fetchError.<code>`) and a detail shown with it. */
+/**
+ * Why a fetch failed: a code and its parameters, said to the company by the strings key
+ * `feeds.fetchError.<code>` (a refused address's `reason` by `feeds.address.<reason>`).
+ */
 export class FeedFetchError extends Error {
   constructor(
     readonly code: FetchErrorCode,
-    readonly detail = '',
+    readonly params: Record<string, string | number> = {},
   ) {
-    super(`${code}${detail ? `: ${detail}` : ''}`);
+    super(`${code} ${JSON.stringify(params)}`);
     this.name = 'FeedFetchError';
   }
 }
@@ -61,11 +76,11 @@ export function feedUrl(raw: string, base?: string): URL {
   try {
     url = new URL(raw, base);
   } catch {
-    throw new FeedFetchError('BAD_URL', raw.slice(0, 200));
+    throw new FeedFetchError('BAD_URL', { url: raw.slice(0, 200) });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FeedFetchError('BAD_URL', `protocole ${url.protocol} refusé`);
-  if (url.username || url.password) throw new FeedFetchError('BAD_URL', 'identifiants dans l’adresse refusés');
-  if (!url.hostname) throw new FeedFetchError('BAD_URL', raw.slice(0, 200));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FeedFetchError('BAD_SCHEME', { scheme: url.protocol.replace(/:$/, '') });
+  if (url.username || url.password) throw new FeedFetchError('CREDENTIALS');
+  if (!url.hostname) throw new FeedFetchError('BAD_URL', { url: raw.slice(0, 200) });
   return url;
 }
 
@@ -78,10 +93,10 @@ function guardedLookup(policy: FetchPolicy): net.LookupFunction {
   return ((hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
     resolve(hostname)
       .then((found) => {
-        if (found.length === 0) throw new FeedFetchError('DNS', hostname);
+        if (found.length === 0) throw new FeedFetchError('DNS', { host: hostname });
         for (const { address } of found) {
           const reason = refusalReason(address, policy.allowed);
-          if (reason !== undefined) throw new FeedFetchError('BLOCKED_ADDRESS', `${hostname} → ${address} (${reason})`);
+          if (reason !== undefined) throw new FeedFetchError('BLOCKED_ADDRESS', { host: hostname, address, reason });
         }
         const wanted = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
         const list = (wanted.length > 0 ? wanted : found).map((a) => ({ address: a.address, family: a.family }));
@@ -89,7 +104,7 @@ function guardedLookup(policy: FetchPolicy): net.LookupFunction {
         else callback(null, list[0].address, list[0].family);
       })
       .catch((error: unknown) => {
-        callback(error instanceof FeedFetchError ? error : new FeedFetchError('DNS', hostname), '');
+        callback(error instanceof FeedFetchError ? error : new FeedFetchError('DNS', { host: hostname }), '');
       });
   }) as net.LookupFunction;
 }
@@ -100,7 +115,7 @@ export function byteLimit(max: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       seen += chunk.length;
-      if (seen > max) return callback(new FeedFetchError('TOO_LARGE', `plus de ${Math.round(max / 1024)} Ko`));
+      if (seen > max) return callback(new FeedFetchError('TOO_LARGE', { kb: Math.round(max / 1024) }));
       callback(null, chunk);
     },
   });
@@ -120,7 +135,7 @@ export function gunzipIfGzip(): Transform {
         if (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
           inner = zlib.createGunzip();
           inner.on('data', (data: Buffer) => sniffer.push(data));
-          inner.on('error', () => sniffer.destroy(new FeedFetchError('BAD_ENCODING', 'gzip')));
+          inner.on('error', () => sniffer.destroy(new FeedFetchError('BAD_ENCODING', { encoding: 'gzip' })));
         }
       }
       if (inner) inner.write(chunk, () => callback());
@@ -140,7 +155,7 @@ function decoder(encoding: string | undefined): Transform | undefined {
   if (value === '' || value === 'identity') return undefined;
   if (value === 'gzip' || value === 'x-gzip' || value === 'deflate') return zlib.createUnzip();
   if (value === 'br') return zlib.createBrotliDecompress();
-  throw new FeedFetchError('BAD_ENCODING', value);
+  throw new FeedFetchError('BAD_ENCODING', { encoding: value });
 }
 
 /** Pipes `source` through `stages` into one readable; an error anywhere ends it with that error. */
@@ -164,7 +179,7 @@ function request(url: URL, headers: Record<string, string>, policy: FetchPolicy,
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (net.isIP(host) !== 0) {
     const reason = refusalReason(host, policy.allowed);
-    if (reason !== undefined) return Promise.reject(new FeedFetchError('BLOCKED_ADDRESS', `${host} (${reason})`));
+    if (reason !== undefined) return Promise.reject(new FeedFetchError('BLOCKED_ADDRESS', { host, address: host, reason }));
   }
   const transport = url.protocol === 'https:' ? https : http;
   // A fresh agent without keep-alive: every hop opens its own connection, looked up and checked.
@@ -183,7 +198,7 @@ function asFetchError(error: unknown, signal: AbortSignal): FeedFetchError {
   if (cause instanceof FeedFetchError) return cause;
   if (signal.aborted) return new FeedFetchError('TIMEOUT');
   const code = (error as NodeJS.ErrnoException)?.code;
-  return new FeedFetchError('NETWORK', code ?? (error instanceof Error ? error.message : String(error)));
+  return new FeedFetchError('NETWORK', { code: code ?? 'ERROR' });
 }
 
 /**
@@ -213,8 +228,8 @@ export async function fetchFeed(rawUrl: string, validators: Validators, policy: 
     if (status >= 300 && status < 400 && status !== 304) {
       response.resume();
       const location = response.headers.location;
-      if (!location) throw new FeedFetchError('HTTP_STATUS', `${status} sans adresse de redirection`);
-      if (hop >= policy.maxRedirects) throw new FeedFetchError('TOO_MANY_REDIRECTS', String(policy.maxRedirects));
+      if (!location) throw new FeedFetchError('HTTP_STATUS', { status });
+      if (hop >= policy.maxRedirects) throw new FeedFetchError('TOO_MANY_REDIRECTS', { max: policy.maxRedirects });
       url = feedUrl(location, url.toString());
       continue;
     }
@@ -224,12 +239,12 @@ export async function fetchFeed(rawUrl: string, validators: Validators, policy: 
     }
     if (status < 200 || status >= 300) {
       response.resume();
-      throw new FeedFetchError('HTTP_STATUS', String(status));
+      throw new FeedFetchError('HTTP_STATUS', { status });
     }
     const declared = Number(response.headers['content-length'] ?? 0);
     if (declared > policy.maxBytes) {
       response.destroy();
-      throw new FeedFetchError('TOO_LARGE', `${Math.round(declared / 1024)} Ko annoncés`);
+      throw new FeedFetchError('TOO_LARGE', { kb: Math.round(declared / 1024) });
     }
     let decode: Transform | undefined;
     try {

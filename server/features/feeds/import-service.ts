@@ -99,8 +99,12 @@ const emptyCounts = (): PollCounts => ({ records: 0, created: 0, updated: 0, unc
 
 /** Why a fetch or a document failed, in the tenant's French. */
 export function failureMessage(theme: Theme, error: FeedFetchError | FeedParseError): string {
-  if (error instanceof FeedFetchError) return theme.t(`feeds.fetchError.${error.code}`, { detail: error.detail });
-  return theme.t('feeds.parseError', { reason: error.reason });
+  if (error instanceof FeedFetchError) {
+    const params = { ...error.params };
+    if (error.code === 'BLOCKED_ADDRESS') params.reason = theme.t(`feeds.address.${params.reason}`);
+    return theme.t(`feeds.fetchError.${error.code}`, params);
+  }
+  return theme.t('feeds.parseError', { reason: theme.t(`feeds.parse.${error.code}`, error.params) });
 }
 
 interface Failure {
@@ -290,7 +294,7 @@ async function applyPoll(deps: FeedDeps, tenant: Tenant, input: ApplyInput, now:
         const { notify } = await recordFailureIn(t, { ...input, error: theme.t('feeds.emptyFeed') }, now);
         return { status: 'failed' as const, error: theme.t('feeds.emptyFeed'), notify };
       }
-      for (const problem of unreadable) reject(problem.position, null, [problem.reason]);
+      for (const problem of unreadable) reject(problem.position, null, [theme.t(problem.reason.key, problem.reason.params)]);
       const matcher = await romeMatcher(t);
       const departments = new Map<string, string>();
       for (const d of await repo.departments(t)) {
@@ -442,7 +446,7 @@ async function readDocument(deps: FeedDeps, format: FeedFormat, body: Readable, 
       fetchPage: url
         ? async (page) => {
             const fetched = await fetchFeed(page, {}, deps.fetchPolicy);
-            if (fetched.status !== 'ok') throw new FeedFetchError('HTTP_STATUS', '304');
+            if (fetched.status !== 'ok') throw new FeedFetchError('HTTP_STATUS', { status: 304 });
             return { url: fetched.url, chunks: textChunks(fetched.body, fetched.contentType) };
           }
         : undefined,
@@ -469,7 +473,7 @@ export async function pollSource(deps: FeedDeps, tenant: Tenant, sourceId: strin
   try {
     fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.last_modified }, deps.fetchPolicy);
   } catch (error) {
-    if (error instanceof FeedFetchError) return failure(error, error.code === 'HTTP_STATUS' ? Number(error.detail) || undefined : undefined);
+    if (error instanceof FeedFetchError) return failure(error, error.code === 'HTTP_STATUS' ? Number(error.params.status) : undefined);
     throw error;
   }
   if (fetched.status === 'not_modified') return apply(deps, tenant, { sourceId, pollId, trigger, startedAt, httpStatus: 304 }, now);

@@ -86,7 +86,7 @@ describe('feed fetcher', () => {
       const resolve: Resolver = async (hostname) => (hostname === name ? answer : []);
       const error = await failure(fetchFeed(`http://${name}:${server.port}/flux.xml`, {}, guarded(resolve)));
       expect(error.code).toBe('BLOCKED_ADDRESS');
-      expect(error.detail).toContain(name);
+      expect(error.params.host).toBe(name);
       expect(server.requests.length).toBe(before);
     });
 
@@ -100,18 +100,20 @@ describe('feed fetcher', () => {
       server.serve('/rebond', { status: 301, headers: { location: `http://rebind.example:${server.port}/flux.xml` } });
       const before = server.hits('/flux.xml').length;
       const error = await failure(fetchFeed(`http://rebind.example:${server.port}/rebond`, {}, local(resolve)));
-      expect(error).toMatchObject({ code: 'BLOCKED_ADDRESS', detail: 'rebind.example → 10.0.0.1 (réseau privé)' });
+      expect(error).toMatchObject({ code: 'BLOCKED_ADDRESS', params: { host: 'rebind.example', address: '10.0.0.1', reason: 'private' } });
       // One lookup per connection, and the second connection never reached any server.
       expect(asked).toEqual(['rebind.example', 'rebind.example']);
       expect(server.hits('/flux.xml').length).toBe(before);
     });
 
     it('refuses other schemes and credentials in the address', async () => {
-      for (const raw of ['file:///etc/passwd', 'ftp://ftp.example/flux.xml', 'gopher://127.0.0.1:25/', 'http://user:secret@ats.example/flux.xml']) {
-        expect((await failure(fetchFeed(raw, {}, guarded()))).code).toBe('BAD_URL');
+      for (const raw of ['file:///etc/passwd', 'ftp://ftp.example/flux.xml', 'gopher://127.0.0.1:25/']) {
+        expect((await failure(fetchFeed(raw, {}, guarded()))).code).toBe('BAD_SCHEME');
       }
+      expect((await failure(fetchFeed('http://user:secret@ats.example/flux.xml', {}, guarded()))).code).toBe('CREDENTIALS');
+      expect((await failure(fetchFeed('pas une adresse', {}, guarded()))).code).toBe('BAD_URL');
       server.serve('/vers-fichier', { status: 302, headers: { location: 'file:///etc/passwd' } });
-      expect((await failure(fetchFeed(server.url('/vers-fichier'), {}, local()))).code).toBe('BAD_URL');
+      expect(await failure(fetchFeed(server.url('/vers-fichier'), {}, local()))).toMatchObject({ code: 'BAD_SCHEME', params: { scheme: 'file' } });
     });
   });
 
@@ -154,7 +156,7 @@ describe('feed fetcher', () => {
 
     it('refuses an answer announced too large, one that turns out too large, and a compression bomb', async () => {
       server.serve('/annonce', { body: Buffer.alloc(100 * 1024, 'a') });
-      expect(await failure(fetchFeed(server.url('/annonce'), {}, local()))).toMatchObject({ code: 'TOO_LARGE', detail: '100 Ko annoncés' });
+      expect(await failure(fetchFeed(server.url('/annonce'), {}, local()))).toMatchObject({ code: 'TOO_LARGE', params: { kb: 100 } });
       server.serve('/morceaux', { body: Buffer.alloc(100 * 1024, 'a'), trickle: { pieces: 10, everyMs: 5 }, headers: { 'transfer-encoding': 'chunked' } });
       expect((await failure(fetchFeed(server.url('/morceaux'), {}, local()))).code).toBe('TOO_LARGE');
       // 10 MB of zeros gzip to ~10 KB: under the limit compressed, far over it decoded.
@@ -173,9 +175,9 @@ describe('feed fetcher', () => {
 
     it('reports HTTP errors and unknown encodings', async () => {
       server.serve('/absent', { status: 404 });
-      expect(await failure(fetchFeed(server.url('/absent'), {}, local()))).toMatchObject({ code: 'HTTP_STATUS', detail: '404' });
+      expect(await failure(fetchFeed(server.url('/absent'), {}, local()))).toMatchObject({ code: 'HTTP_STATUS', params: { status: 404 } });
       server.serve('/zstd', { body: xml, headers: { 'content-encoding': 'zstd' } });
-      expect(await failure(fetchFeed(server.url('/zstd'), {}, local()))).toMatchObject({ code: 'BAD_ENCODING', detail: 'zstd' });
+      expect(await failure(fetchFeed(server.url('/zstd'), {}, local()))).toMatchObject({ code: 'BAD_ENCODING', params: { encoding: 'zstd' } });
     });
   });
 });

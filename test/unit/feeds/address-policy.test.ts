@@ -3,30 +3,30 @@ import { AddressRanges, embeddedIpv4, ipv6Bytes, refusalReason } from '../../../
 
 describe('address policy of feed fetches', () => {
   it.each([
-    ['127.0.0.1', 'boucle locale'],
-    ['127.255.0.9', 'boucle locale'],
-    ['10.0.0.1', 'réseau privé'],
-    ['172.16.4.2', 'réseau privé'],
-    ['172.31.255.255', 'réseau privé'],
-    ['192.168.0.10', 'réseau privé'],
-    ['100.64.1.1', 'réseau privé (CGNAT)'],
-    ['169.254.169.254', 'lien local (métadonnées du nuage)'],
-    ['0.0.0.0', 'adresse non spécifiée'],
-    ['224.0.0.1', 'multidiffusion'],
-    ['255.255.255.255', 'réservée'],
-    ['192.0.2.5', 'réservée à la documentation'],
-    ['::1', 'boucle locale'],
-    ['::', 'adresse non spécifiée ou obsolète'],
-    ['::10.0.0.1', 'adresse non spécifiée ou obsolète'],
-    ['::ffff:127.0.0.1', 'boucle locale'],
-    ['::ffff:7f00:1', 'boucle locale'],
-    ['::ffff:a9fe:a9fe', 'lien local (métadonnées du nuage)'],
-    ['64:ff9b::10.1.2.3', 'réseau privé'],
-    ['2002:c0a8:0101::1', 'réseau privé'],
-    ['fd00:ec2::254', 'réseau privé (ULA)'],
-    ['fe80::1%eth0', 'lien local'],
-    ['ff02::1', 'multidiffusion'],
-    ['2001:0:4136:e378::1', 'réservée (Teredo)'],
+    ['127.0.0.1', 'loopback'],
+    ['127.255.0.9', 'loopback'],
+    ['10.0.0.1', 'private'],
+    ['172.16.4.2', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.0.10', 'private'],
+    ['100.64.1.1', 'shared'],
+    ['169.254.169.254', 'metadata'],
+    ['0.0.0.0', 'unspecified'],
+    ['224.0.0.1', 'multicast'],
+    ['255.255.255.255', 'reserved'],
+    ['192.0.2.5', 'documentation'],
+    ['::1', 'loopback'],
+    ['::', 'unspecified'],
+    ['::10.0.0.1', 'unspecified'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['::ffff:7f00:1', 'loopback'],
+    ['::ffff:a9fe:a9fe', 'metadata'],
+    ['64:ff9b::10.1.2.3', 'private'],
+    ['2002:c0a8:0101::1', 'private'],
+    ['fd00:ec2::254', 'private'],
+    ['fe80::1%eth0', 'link_local'],
+    ['ff02::1', 'multicast'],
+    ['2001:0:4136:e378::1', 'reserved'],
   ])('refuses %s (%s)', (address, reason) => {
     expect(refusalReason(address)).toBe(reason);
   });
@@ -40,8 +40,8 @@ describe('address policy of feed fetches', () => {
     expect(refusalReason('127.0.0.1', allowed)).toBeUndefined();
     expect(refusalReason('::ffff:127.0.0.1', allowed)).toBeUndefined();
     expect(refusalReason('10.8.3.4', allowed)).toBeUndefined();
-    expect(refusalReason('127.0.0.2', allowed)).toBe('boucle locale');
-    expect(refusalReason('10.9.0.1', allowed)).toBe('réseau privé');
+    expect(refusalReason('127.0.0.2', allowed)).toBe('loopback');
+    expect(refusalReason('10.9.0.1', allowed)).toBe('private');
     expect(() => AddressRanges.parse(['localhost'])).toThrow('plage d’adresses invalide');
     expect(() => AddressRanges.parse(['10.0.0.0/33'])).toThrow('plage d’adresses invalide');
   });

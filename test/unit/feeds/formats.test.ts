@@ -39,14 +39,14 @@ describe('aggregator XML', () => {
     for (const name of ['xxe-file.xml', 'xxe-parameter.xml']) {
       const error = await read(readAggregatorXml, fixture(name)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(FeedParseError);
-      expect((error as FeedParseError).reason).toBe('déclaration DTD ou entités refusée (XXE)');
+      expect((error as FeedParseError).code).toBe('DTD_REFUSED');
     }
   });
 
   it('refuses the billion laughs at once, without expanding anything', async () => {
     const started = process.hrtime.bigint();
     const error = await read(readAggregatorXml, fixture('billion-laughs.xml')).catch((e: unknown) => e);
-    expect((error as FeedParseError).reason).toBe('déclaration DTD ou entités refusée (XXE)');
+    expect((error as FeedParseError).code).toBe('DTD_REFUSED');
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
   });
 
@@ -57,12 +57,12 @@ describe('aggregator XML', () => {
 
   it('refuses a document that is not such a feed (an HTML error page served with 200)', async () => {
     const error = await read(readAggregatorXml, '<html><body><h1>Maintenance</h1></body></html>').catch((e: unknown) => e);
-    expect((error as FeedParseError).reason).toContain('<source> absent');
+    expect((error as FeedParseError).code).toBe('NOT_AGGREGATOR_FEED');
   });
 
   it('refuses a feed beyond the record limit as a whole', async () => {
     const jobs = Array.from({ length: 6 }, (_, i) => ({ ref: `R${i}`, title: 'Perchman' }));
-    await expect(read(readAggregatorXml, aggregatorXml(jobs), 5)).rejects.toThrow('plus de 5 offres');
+    await expect(read(readAggregatorXml, aggregatorXml(jobs), 5)).rejects.toMatchObject({ code: 'TOO_MANY_RECORDS', params: { max: 5 } });
   });
 
   it('writes what it reads: title and description in CDATA, even with ]]> inside', async () => {
@@ -88,7 +88,7 @@ describe('JSON-LD', () => {
     expect(sink.records.map((r) => r.values.reference)).toEqual(['A', 'B']);
     expect(sink.records[0].values).toMatchObject({ title: 'Cuisinier', place_name: 'Les Houches', postal_code: '74310', contract: 'FULL_TIME', working_time: 'FULL_TIME', company_name: 'Entreprise', offer_url: 'https://x.example/carrieres' });
     expect(sink.records[1].values).toMatchObject({ contract: 'PART_TIME TEMPORARY', offer_url: 'https://x.example/carrieres' });
-    expect(sink.unreadable).toEqual([{ position: 'https://x.example/carrieres', reason: 'bloc JSON-LD illisible (JSON invalide)' }]);
+    expect(sink.unreadable).toEqual([{ position: 'https://x.example/carrieres', reason: { key: 'feeds.unreadable.jsonLd' } }]);
   });
 
   it('reads a sitemap’s pages through the fetcher it is given and reports the pages that fail', async () => {
@@ -128,10 +128,10 @@ describe('delimited files', () => {
   });
 
   it('refuses a CSV without the mandatory columns, and lists lines with the wrong number of cells', async () => {
-    await expect(read(readCsv, 'ref;nom\n1;2\n')).rejects.toThrow('colonnes obligatoires absentes de l’en-tête : reference, titre, description, contrat');
+    await expect(read(readCsv, 'ref;nom\n1;2\n')).rejects.toMatchObject({ code: 'MISSING_COLUMNS', params: { columns: 'reference, titre, description, contrat' } });
     const sink = await read(readCsv, 'reference;titre;description;contrat\nA;B;C;D\nX;Y\n');
     expect(sink.records).toHaveLength(1);
-    expect(sink.unreadable).toEqual([{ position: 'ligne 3', reason: '2 colonnes au lieu de 4' }]);
+    expect(sink.unreadable).toEqual([{ position: 'ligne 3', reason: { key: 'feeds.unreadable.columns', params: { found: 2, expected: 4 } } }]);
   });
 
   it('reads France Travail’s partner file: hours and minutes joined, deletions left out', async () => {
@@ -165,6 +165,6 @@ describe('text decoding', () => {
     expect(text).toBe('réf;titre');
     await expect(async () => {
       for await (const _ of textChunks(Readable.from([Buffer.from('x')]), 'text/xml; charset=shift_jis'));
-    }).rejects.toThrow('encodage « shift_jis » non pris en charge');
+    }).rejects.toMatchObject({ code: 'ENCODING', params: { encoding: 'shift_jis' } });
   });
 });

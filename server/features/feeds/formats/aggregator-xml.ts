@@ -60,7 +60,7 @@ export async function readAggregatorXml(chunks: AsyncIterable<string>, sink: Rec
       }
     },
   });
-  if (!sawSource) throw new FeedParseError('ce document n’est pas un flux XML d’agrégateur (élément <source> absent)');
+  if (!sawSource) throw new FeedParseError('NOT_AGGREGATOR_FEED');
 }
 
 const cdata = (text: string) => `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;

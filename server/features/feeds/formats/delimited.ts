@@ -40,7 +40,7 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
   const first: string[] = [];
   const iterator = source[Symbol.asyncIterator]();
   const firstChunk = await iterator.next();
-  if (firstChunk.done) throw new FeedParseError('fichier vide');
+  if (firstChunk.done) throw new FeedParseError('EMPTY_FILE');
   first.push(String(firstChunk.value));
   chosen ??= (dialect as (first: string) => Dialect)(first[0]);
   const parser = parse({
@@ -53,7 +53,7 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
     info: true,
     skip_records_with_error: true,
     on_skip: (error) => {
-      sink.problem(`ligne ${error?.lines ?? '?'}`, `ligne illisible (${error?.code ?? 'format'})`);
+      sink.problem(`ligne ${error?.lines ?? '?'}`, 'feeds.unreadable.line', { code: error?.code ?? 'CSV' });
       return undefined;
     },
   });
@@ -74,12 +74,12 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
     if (!columns) {
       const headers = record.map((cell) => chosen!.normalise(cell));
       const missing = chosen.required.filter((name) => !headers.includes(chosen!.normalise(name)));
-      if (missing.length > 0) throw new FeedParseError(`colonnes obligatoires absentes de l’en-tête : ${missing.join(', ')}`);
+      if (missing.length > 0) throw new FeedParseError('MISSING_COLUMNS', { columns: missing.join(', ') });
       columns = headers.map((header) => chosen!.lookup(header));
       continue;
     }
     if (record.length !== columns.length) {
-      sink.problem(position, `${record.length} colonnes au lieu de ${columns.length}`);
+      sink.problem(position, 'feeds.unreadable.columns', { found: record.length, expected: columns.length });
       continue;
     }
     const values: RawRecord['values'] = {};
@@ -103,7 +103,7 @@ async function readDelimited(chunks: AsyncIterable<string>, sink: RecordSink, di
     if (values.movement?.toUpperCase() === 'S') continue;
     sink.record({ values, position });
   }
-  if (!columns) throw new FeedParseError('fichier vide');
+  if (!columns) throw new FeedParseError('EMPTY_FILE');
 }
 
 /** The documented CSV: the delimiter is the one the header line uses most (`;`, `,` or tab). */

@@ -14,7 +14,7 @@ export interface ReadContext {
   fetchPage?: PageFetcher;
   maxPages: number;
   /** A sitemap page that could not be read: offers last seen there are not counted as gone. */
-  pageFailed(url: string, reason: string): void;
+  pageFailed(url: string): void;
 }
 
 /** Reads a whole document of `format` into `sink`, as its text streams in. */

@@ -129,7 +129,7 @@ async function readPage(chunks: AsyncIterable<string>, url: string, sink: Record
     try {
       data = JSON.parse(block);
     } catch {
-      sink.problem(url, 'bloc JSON-LD illisible (JSON invalide)');
+      sink.problem(url, 'feeds.unreadable.jsonLd');
       continue;
     }
     for (const posting of jobPostingsIn(data)) {
@@ -171,7 +171,7 @@ async function readSitemap(chunks: AsyncIterable<string>): Promise<{ pages: stri
  * A careers page, or a sitemap whose pages carry JobPostings. Pages that cannot be fetched are
  * reported through `pageFailed`: the offers last seen on them are not counted as gone.
  */
-export async function readJsonLd(chunks: AsyncIterable<string>, sink: RecordSink, options: JsonLdOptions, pageFailed: (url: string, reason: string) => void): Promise<void> {
+export async function readJsonLd(chunks: AsyncIterable<string>, sink: RecordSink, options: JsonLdOptions, pageFailed: (url: string) => void): Promise<void> {
   const { start, rest } = await head(chunks);
   if (!/<(urlset|sitemapindex)[\s>]/i.test(start)) return readPage(rest, options.url, sink);
   let { pages, sitemaps } = await readSitemap(rest);
@@ -180,18 +180,18 @@ export async function readJsonLd(chunks: AsyncIterable<string>, sink: RecordSink
     try {
       const fetched = await options.fetchPage(child);
       pages = pages.concat((await readSitemap(fetched.chunks)).pages);
-    } catch (error) {
-      pageFailed(child, error instanceof Error ? error.message : String(error));
+    } catch {
+      pageFailed(child);
     }
   }
-  if (pages.length > options.maxPages) throw new FeedParseError(`le plan du site liste plus de ${options.maxPages} pages`);
+  if (pages.length > options.maxPages) throw new FeedParseError('TOO_MANY_PAGES', { max: options.maxPages });
   for (const page of pages) {
     try {
       const fetched = await options.fetchPage(page);
       await readPage(fetched.chunks, fetched.url, sink);
     } catch (error) {
-      if (error instanceof FeedParseError && /plus de \d+ offres/.test(error.reason)) throw error;
-      pageFailed(page, error instanceof Error ? error.message : String(error));
+      if (error instanceof FeedParseError && error.code === 'TOO_MANY_RECORDS') throw error;
+      pageFailed(page);
     }
   }
 }

@@ -11,16 +11,31 @@ export interface RawRecord {
   position: string;
 }
 
+/** A strings key (`feeds.unreadable.*`, `feeds.parse.*`) and its parameters: rendered in the tenant's French. */
+export interface Reason {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
 /** A record the reader could not even read (broken JSON-LD block, line with the wrong number of columns…). */
 export interface UnreadableRecord {
   position: string;
-  reason: string;
+  reason: Reason;
 }
 
-/** The whole document is unusable (not XML, entities declared, unknown encoding…): the poll fails, nothing is closed. */
+export const PARSE_ERROR_CODES = ['DTD_REFUSED', 'NOT_AGGREGATOR_FEED', 'TOO_MANY_RECORDS', 'TOO_MANY_PAGES', 'EMPTY_FILE', 'MISSING_COLUMNS', 'ENCODING'] as const;
+export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
+
+/**
+ * The whole document is unusable (not XML, entities declared, unknown encoding…): the poll fails,
+ * nothing is closed. Its message is the strings key `feeds.parse.<code>` with `params`.
+ */
 export class FeedParseError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+  constructor(
+    readonly code: ParseErrorCode,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(`${code} ${JSON.stringify(params)}`);
     this.name = 'FeedParseError';
   }
 }
@@ -32,18 +47,18 @@ export class RecordSink {
 
   constructor(private readonly maxRecords: number) {}
 
+  private count(): void {
+    if (this.records.length + this.unreadable.length >= this.maxRecords) throw new FeedParseError('TOO_MANY_RECORDS', { max: this.maxRecords });
+  }
+
   record(record: RawRecord): void {
-    if (this.records.length + this.unreadable.length >= this.maxRecords) {
-      throw new FeedParseError(`plus de ${this.maxRecords} offres dans le flux`);
-    }
+    this.count();
     this.records.push(record);
   }
 
-  problem(position: string, reason: string): void {
-    if (this.records.length + this.unreadable.length >= this.maxRecords) {
-      throw new FeedParseError(`plus de ${this.maxRecords} offres dans le flux`);
-    }
-    this.unreadable.push({ position, reason });
+  problem(position: string, key: string, params?: Reason['params']): void {
+    this.count();
+    this.unreadable.push({ position, reason: { key, params } });
   }
 }
 

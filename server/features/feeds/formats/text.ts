@@ -32,7 +32,7 @@ export async function* textChunks(body: Readable | AsyncIterable<Buffer>, conten
     if (!decoder) {
       const label = charsetOf(contentType) ?? declaredInContent(chunk) ?? 'utf-8';
       const encoding = LABELS[label];
-      if (!encoding) throw new FeedParseError(`encodage « ${label} » non pris en charge (UTF-8 ou ISO-8859-1)`);
+      if (!encoding) throw new FeedParseError('ENCODING', { encoding: label });
       decoder = new TextDecoder(encoding, { ignoreBOM: false });
     }
     const text = decoder.decode(chunk, { stream: true });

@@ -22,7 +22,7 @@ export async function parseMarkup(chunks: AsyncIterable<string>, handlers: XmlHa
       onprocessinginstruction(name, data) {
         const lower = name.toLowerCase();
         if (lower === '!entity' || (lower === '!doctype' && (data.includes('[') || /<!ENTITY/i.test(data)))) {
-          refused ??= new FeedParseError('déclaration DTD ou entités refusée (XXE)');
+          refused ??= new FeedParseError('DTD_REFUSED');
         }
       },
       onopentag(name, attributes) {
