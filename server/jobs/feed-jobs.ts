@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { feedDeps } from '../features/feeds/deps.js';
+import { canonicalOrigin, feedDeps } from '../features/feeds/deps.js';
 import { AGGREGATOR_MAX_AGE_MS, buildAggregatorFeed, franceTravailFileOf } from '../features/feeds/export-service.js';
 import { pollSource, scheduleDuePolls, type PollJob } from '../features/feeds/import-service.js';
 import type { Worker } from './worker.js';
@@ -48,7 +48,7 @@ export function defineFeedJobs(worker: Worker, app: FastifyInstance, options: { 
     leaseMs: 10 * 60_000,
     async handler(_payload, { log }) {
       for (const tenant of app.tenants.tenants) {
-        const origin = `https://${tenant.config.hostnames[0]}`;
+        const origin = canonicalOrigin(tenant);
         await buildAggregatorFeed(app.db, tenant, origin, now());
         const { file, created } = await franceTravailFileOf(app.db, tenant, origin, now());
         if (created) log.info({ tenant: tenant.id, day: file.generated_on, offers: file.offer_count }, 'France Travail file made');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Tenant } from '../../tenancy/registry.js';
 import { AddressRanges } from './address-policy.js';
 import type { Resolver } from './fetcher.js';
 import type { FeedDeps } from './import-service.js';
@@ -8,6 +9,9 @@ export const MAX_RECORDS = 5_000;
 /** Pages read from one sitemap at most. */
 export const MAX_PAGES = 300;
 const MAX_REDIRECTS = 5;
+
+/** The tenant's public address (its first host name): links in e-mails and in the daily France Travail file. */
+export const canonicalOrigin = (tenant: Tenant) => `https://${tenant.config.hostnames[0]}`;
 
 /**
  * What polls and uploads need from the app: the guarded fetcher's policy (from FEED_FETCH_* and
@@ -29,6 +33,6 @@ export function feedDeps(app: FastifyInstance, resolve?: Resolver): FeedDeps {
     limits: { maxRecords: MAX_RECORDS, maxPages: MAX_PAGES },
     theme: (tenant) => app.theme(tenant),
     mail: app.mail,
-    origin: (tenant) => `https://${tenant.config.hostnames[0]}`,
+    origin: canonicalOrigin,
   };
 }

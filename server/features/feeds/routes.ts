@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Selectable } from 'kysely';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FeedRunsTable } from '../../db/database.js';
@@ -10,7 +11,8 @@ import { origin } from '../../plugins/view.js';
 import type { Theme } from '../../tenancy/theme.js';
 import { CsrfOnlyBody } from '../accounts/schemas.js';
 import type { AccountContext } from '../accounts/service.js';
-import { feedDeps } from './deps.js';
+import { AddressRanges } from './address-policy.js';
+import { canonicalOrigin, feedDeps } from './deps.js';
 import { aggregatorFeed, franceTravailFileByDay, franceTravailFileOf, franceTravailFiles, type FranceTravailSummary } from './export-service.js';
 import { csvTemplate } from './formats/delimited.js';
 import {
@@ -26,8 +28,6 @@ import {
 import { createKey, listKeys, revokeKey } from './partner-api.js';
 import * as repo from './repository.js';
 import { addUrlSource, removeSource, requestPoll, setSourceActive, sourceHealth, sourcesOverview, uploadFeedFile } from './source-service.js';
-import { AddressRanges } from './address-policy.js';
-import type { Selectable } from 'kysely';
 
 const INFO: Record<string, string> = {
   ajoute: 'feeds.info.added',
@@ -231,7 +231,8 @@ export default async function feedsRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/admin/flux/france-travail', { onRequest: admin, schema: { body: CsrfOnlyBody } }, async (request, reply) => {
-    await franceTravailFileOf(app.db, request.tenant, origin(request));
+    // The same public address as the worker's files: the movements of one day and the next match.
+    await franceTravailFileOf(app.db, request.tenant, canonicalOrigin(request.tenant));
     return reply.redirect('/admin/flux?info=france-travail', 303);
   });
 
