@@ -100,7 +100,9 @@ describe('demo seed', () => {
 
   // The seed's identity must not move with the clock: the winter branch once drew from the random
   // stream only in December, so every later id and value changed with the date.
-  it('gives the same rows, but for their dates, whatever the day it runs, and is idempotent on each', async () => {
+  // Thirteen seeds (each truncate cascades to every table hanging from offers and companies): 8 s
+  // alone, over 30 s when the whole suite shares a loaded 2-core machine.
+  it('gives the same rows, but for their dates, whatever the day it runs, and is idempotent on each', { timeout: 120_000 }, async () => {
     const identities = new Map<string, string>();
     for (const day of SEED_DAYS) {
       await sql`truncate users, companies, company_members, memberships, offers cascade`.execute(db.admin);
