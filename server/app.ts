@@ -40,6 +40,8 @@ import tenantSettingsPlugin from './features/tenant-settings/plugin.js';
 import tenantSettingsRoutes from './features/tenant-settings/routes.js';
 import sharedTimeRoutes from './features/shared-time/routes.js';
 import sharedTimeApiRoutes from './features/shared-time/api-routes.js';
+import feedsRoutes from './features/feeds/routes.js';
+import partnerApiRoutes from './features/feeds/api-routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
@@ -152,6 +154,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(privacyRoutes);
   await app.register(sharedTimeRoutes);
   await app.register(sharedTimeApiRoutes);
+  await app.register(feedsRoutes);
+  await app.register(partnerApiRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

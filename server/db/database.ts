@@ -45,6 +45,12 @@ export interface Database {
   shared_time_proposals: SharedTimeProposalsTable;
   shared_time_state: SharedTimeStateTable;
   shared_time_gap_calls: SharedTimeGapCallsTable;
+  feed_sources: FeedSourcesTable;
+  feed_runs: FeedRunsTable;
+  feed_items: FeedItemsTable;
+  partner_api_keys: PartnerApiKeysTable;
+  offer_exports: OfferExportsTable;
+  france_travail_states: FranceTravailStatesTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -252,6 +258,8 @@ export interface OffersTable {
   apply_email: string | null;
   status: Generated<OfferStatus>;
   job_nature: (typeof JOB_NATURES)[number] | null;
+  /** The employer lets the offer go to France Travail, aggregators and partner sites (migration 0014). */
+  export_consent: Generated<boolean>;
   published_at: NullableTimestamp;
   expires_at: NullableTimestamp;
   created_at: Generated<Date>;
@@ -654,4 +662,128 @@ export interface SharedTimeGapCallsTable {
   published_at: Generated<Date>;
   closed_at: NullableTimestamp;
   mailed_count: Generated<number>;
+}
+
+// Offers in and out (migration 0014, issue #17).
+
+export const FEED_SOURCE_KINDS = ['url', 'upload'] as const;
+export const FEED_SOURCE_FORMATS = ['json_ld', 'aggregator_xml', 'partner_file', 'csv'] as const;
+export const FEED_RUN_STATUSES = ['ok', 'not_modified', 'failed'] as const;
+export type FeedRunStatus = (typeof FEED_RUN_STATUSES)[number];
+
+/** A company's import source: a URL polled 1–4 times a day, or the uploaded files of one format. */
+export interface FeedSourcesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  name: string;
+  kind: (typeof FEED_SOURCE_KINDS)[number];
+  format: (typeof FEED_SOURCE_FORMATS)[number];
+  url: string | null;
+  polls_per_day: number | null;
+  active: Generated<boolean>;
+  next_poll_at: NullableTimestamp;
+  /** « Relever maintenant » was pressed: the next poll is recorded as manual. */
+  poll_requested: Generated<boolean>;
+  etag: string | null;
+  last_modified: string | null;
+  /** The poll whose outcome was last recorded: a retried poll is applied once. */
+  last_applied_poll: string | null;
+  last_fetch_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_status: FeedRunStatus | null;
+  last_error: string | null;
+  consecutive_failures: Generated<number>;
+  failure_notified_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface FeedRejection {
+  position: string;
+  reference: string | null;
+  reasons: string[];
+}
+
+/** One poll or upload of a source and what it did. */
+export interface FeedRunsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  source_id: string;
+  poll_id: string;
+  trigger: 'schedule' | 'manual' | 'upload';
+  status: FeedRunStatus;
+  http_status: number | null;
+  error: string | null;
+  records: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  closed: Generated<number>;
+  rejected: Generated<number>;
+  flagged: Generated<number>;
+  rejections: ColumnType<FeedRejection[], string | undefined, string>;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  finished_at: Generated<Date>;
+}
+
+/** An imported offer's identity: (source, reference) → offer. */
+export interface FeedItemsTable {
+  tenant_id: string;
+  source_id: string;
+  reference: string;
+  offer_id: string | null;
+  content_hash: string;
+  /** Page of a sitemap the record was read on (a page that fails to load does not count as a miss). */
+  origin: string | null;
+  /** The feed's own end of publication, if it gives one: publication never runs past it. */
+  valid_through: NullableTimestamp;
+  missed_polls: Generated<number>;
+  /** Publication refused for lack of membership: tried again at every poll. */
+  pending_publication: Generated<boolean>;
+  /** What a person should check (French sentences): ROME guessed, contract inferred, duplicate… */
+  notes: ColumnType<string[], string | undefined, string>;
+  duplicate_of: string | null;
+  closed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Read-only keys of the partner API (only their SHA-256 is kept). */
+export interface PartnerApiKeysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  key_prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export const OFFER_EXPORT_KINDS = ['aggregator_xml', 'france_travail'] as const;
+export type OfferExportKind = (typeof OFFER_EXPORT_KINDS)[number];
+
+/** A generated export: the tenant's aggregator feed (one row, replaced) or one day's France Travail file. */
+export interface OfferExportsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: OfferExportKind;
+  generated_on: ColumnType<string, string, string>;
+  content: string;
+  offer_count: number;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+/** What France Travail last received for an offer, so the next file says C, M or S. */
+export interface FranceTravailStatesTable {
+  tenant_id: string;
+  offer_id: string;
+  content_hash: string;
+  last_movement: 'C' | 'M' | 'S';
+  first_sent_on: ColumnType<string, string, never>;
+  last_sent_on: ColumnType<string, string, string>;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createBillingProvider } from '../features/billing/providers/index.js';
 import { defineBillingJobs } from './membership-reminders.js';
 import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
+import { defineFeedJobs } from './feed-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
 import { defineSharedTimeJobs } from './shared-time.js';
@@ -19,5 +20,6 @@ export function createWorker(app: FastifyInstance): Worker {
   defineCandidateJobs(worker, app);
   defineRetentionJob(worker, app);
   defineSharedTimeJobs(worker, app);
+  defineFeedJobs(worker, app);
   return worker;
 }

@@ -46,6 +46,11 @@ export const EXPORTED_TABLES = [
   'alerts',
   'alert_sends',
   'admin_audit_log',
+  'feed_sources',
+  'feed_runs',
+  'feed_items',
+  'partner_api_keys',
+  'france_travail_states',
 ] as const satisfies readonly (keyof Database)[];
 export type ExportedTable = (typeof EXPORTED_TABLES)[number];
 
@@ -58,6 +63,7 @@ export const NOT_EXPORTED: Record<string, string> = {
   search_lexicon: 'vocabulaire de recherche : recalculé par les déclencheurs à l’import',
   search_changes: 'générations du cache de recherche : recalculées par les déclencheurs à l’import',
   shared_time_state: 'état du calcul des combinaisons (temps partagé) : le moteur recalcule après l’import',
+  offer_exports: 'fichiers d’export générés (flux agrégateur, fichiers France Travail) : régénérés par le nouveau déploiement',
 };
 
 /** Columns kept by triggers (migration 0002) or generated (0015): never exported, recomputed on insert. */

@@ -1,25 +1,11 @@
-import type { Contract } from '../../db/database.js';
+import { CONTRACT_TERMS, SALARY_UNIT_TERMS, WORKING_TIME_TERMS } from '../../offer-fields/vocabulary.js';
 import { logoPath } from '../companies/logo.js';
 import type { OfferPlaceRow, PublishedOfferRow } from './repository.js';
 
-/** schema.org employmentType values Google accepts. */
-const EMPLOYMENT_TYPE: Record<Contract, string[]> = {
-  cdi: ['FULL_TIME'],
-  cdd: ['TEMPORARY'],
-  seasonal: ['TEMPORARY'],
-  interim: ['TEMPORARY', 'CONTRACTOR'],
-  apprenticeship: ['INTERN'],
-  internship: ['INTERN'],
-  // A shared-time job is full or part time: its working time says which.
-  shared_time: [],
-};
-
-const UNIT_TEXT = { hour: 'HOUR', day: 'DAY', month: 'MONTH', year: 'YEAR' } as const;
-
+/** schema.org employmentType values Google accepts: the contract's (offer-fields/vocabulary.ts) and the working time's. */
 function employmentType(offer: PublishedOfferRow): string[] {
-  const types = new Set(EMPLOYMENT_TYPE[offer.contract]);
-  if (offer.contract === 'cdi') types.delete('FULL_TIME');
-  types.add(offer.working_time === 'part_time' ? 'PART_TIME' : 'FULL_TIME');
+  const types = new Set(CONTRACT_TERMS[offer.contract].schemaOrg);
+  types.add(WORKING_TIME_TERMS[offer.working_time].schemaOrg);
   return [...types];
 }
 
@@ -69,7 +55,7 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
         ...(offer.salary_min !== null && offer.salary_max !== null && offer.salary_max !== offer.salary_min
           ? { minValue: offer.salary_min, maxValue: offer.salary_max }
           : { value: offer.salary_min ?? offer.salary_max }),
-        unitText: offer.salary_unit ? UNIT_TEXT[offer.salary_unit] : 'MONTH',
+        unitText: SALARY_UNIT_TERMS[offer.salary_unit ?? 'month'].schemaOrg,
       },
     };
   }

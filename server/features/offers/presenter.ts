@@ -61,6 +61,7 @@ export function offerResource(row: ManagedOfferRow, origin: string): OfferResour
     open_to_minors: row.open_to_minors,
     apply: { method: row.apply_method, url: row.apply_url, email: row.apply_email },
     job_nature: row.job_nature,
+    export_consent: row.export_consent,
     published_at: iso(row.published_at),
     expires_at: iso(row.expires_at),
     created_at: row.created_at.toISOString(),
