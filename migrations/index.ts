@@ -9,6 +9,7 @@ import * as m0007 from './0007_company_logo.js';
 import * as m0008 from './0008_tenant_settings.js';
 import * as m0009 from './0009_search_speed.js';
 import * as m0012 from './0012_shared_time.js';
+import * as m0013 from './0013_reports.js';
 import * as m0014 from './0014_feeds.js';
 import * as m0015 from './0015_experience.js';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0008_tenant_settings': m0008,
   '0009_search_speed': m0009,
   '0012_shared_time': m0012,
+  '0013_reports': m0013,
   '0014_feeds': m0014,
   '0015_experience': m0015,
 };

@@ -42,6 +42,10 @@ import sharedTimeRoutes from './features/shared-time/routes.js';
 import sharedTimeApiRoutes from './features/shared-time/api-routes.js';
 import feedsRoutes from './features/feeds/routes.js';
 import partnerApiRoutes from './features/feeds/api-routes.js';
+import offerViewsPlugin from './features/offer-stats/plugin.js';
+import offerStatsRoutes from './features/offer-stats/routes.js';
+import hiresRoutes from './features/hires/routes.js';
+import hiresApiRoutes from './features/hires/api-routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
@@ -133,6 +137,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Before the routes it documents: @fastify/swagger collects them as they are added (OpenAPI at /api/docs).
   await app.register(swaggerPlugin);
   await app.register(savedOffersPlugin);
+  // Counts offer page views apart from rendering (before the routes whose responses it watches).
+  await app.register(offerViewsPlugin);
   await app.register(offersRoutes);
   await app.register(companiesRoutes);
   await app.register(offersApiRoutes);
@@ -156,6 +162,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sharedTimeApiRoutes);
   await app.register(feedsRoutes);
   await app.register(partnerApiRoutes);
+  // Evidence for funders and members (issue #15): hires and their follow-ups, employers' statistics, reports.
+  await app.register(hiresRoutes);
+  await app.register(hiresApiRoutes);
+  await app.register(offerStatsRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

@@ -51,6 +51,9 @@ export interface Database {
   partner_api_keys: PartnerApiKeysTable;
   offer_exports: OfferExportsTable;
   france_travail_states: FranceTravailStatesTable;
+  hires: HiresTable;
+  hire_follow_ups: HireFollowUpsTable;
+  offer_views_daily: OfferViewsDailyTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -270,6 +273,8 @@ export interface OffersTable {
   /** Youth boards' filters (migration 0015): "sans diplôme", "accessible aux mineurs". */
   without_diploma: Generated<boolean>;
   open_to_minors: Generated<boolean>;
+  /** When a published offer stopped being public; kept by a trigger (migration 0013). */
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, never>;
   /** Generated (migration 0015): near-duplicates (same company, title, commune, contract, housing, sector) share it. */
   duplicate_key: ColumnType<string, never, never>;
 }
@@ -341,7 +346,7 @@ export interface CompanyInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal'] as const;
+export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal', 'hire'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 /** What tenant admins did (migration 0004; target `settings` without id since 0008): insert-only for the app. */
@@ -786,4 +791,75 @@ export interface FranceTravailStatesTable {
   last_movement: 'C' | 'M' | 'S';
   first_sent_on: ColumnType<string, string, never>;
   last_sent_on: ColumnType<string, string, string>;
+}
+
+// Evidence for funders and members (migration 0013, issue #15).
+
+export const HIRE_CONTRACTS = ['cdi', 'cdd', 'seasonal', 'interim', 'apprenticeship'] as const;
+export type HireContract = (typeof HIRE_CONTRACTS)[number];
+export const ATTRIBUTIONS = ['platform_application', 'counsellor_recommendation', 'platform_contact', 'declared_only'] as const;
+export type Attribution = (typeof ATTRIBUTIONS)[number];
+export const END_REASONS = ['end_of_contract', 'resignation', 'dismissal', 'trial_period', 'mutual_agreement', 'other'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** A hire: from an application of the pipeline, or declared by the company or the staff. */
+export interface HiresTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  offer_id: string | null;
+  application_id: string | null;
+  candidate_user_id: string | null;
+  /** SHA-256 of `tenant:lower(e-mail)`: the same person hired again, without keeping the address. */
+  person_key: string | null;
+  /** Declared hires only (an application carries its own): shown to the company and the staff. */
+  person_label: string | null;
+  person_email: string | null;
+  title: string;
+  contract: HireContract | null;
+  weekly_hours: Numeric;
+  hired_on: ColumnType<string, string, string>;
+  planned_start: DateOnly;
+  planned_end: DateOnly;
+  actual_start: DateOnly;
+  actual_end: DateOnly;
+  end_reason: EndReason | null;
+  /** coalesce(actual_start, planned_start, hired_on): what periods select on. */
+  start_on: ColumnType<string, never, never>;
+  job_nature: (typeof JOB_NATURES)[number] | null;
+  nature_declared_at: NullableTimestamp;
+  nature_declared_by: string | null;
+  attribution: Attribution;
+  recorded_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export const FOLLOW_UP_MILESTONES = [6, 12] as const;
+export type FollowUpMilestone = (typeof FOLLOW_UP_MILESTONES)[number];
+export type FollowUpRespondent = 'employer' | 'person';
+
+/** The « toujours en poste ? » question of a hire at 6 or 12 months, to the employer or the person. */
+export interface HireFollowUpsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  hire_id: string;
+  milestone: FollowUpMilestone;
+  respondent: FollowUpRespondent;
+  due_on: ColumnType<string, string, string>;
+  status: Generated<'pending' | 'sent'>;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  answer: 'yes' | 'no' | null;
+  answered_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+/** Views of an offer's public page per day (no visitor data). */
+export interface OfferViewsDailyTable {
+  tenant_id: string;
+  offer_id: string;
+  day: ColumnType<string, string, string>;
+  views: number;
 }

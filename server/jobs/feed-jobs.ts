@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { canonicalOrigin, feedDeps } from '../features/feeds/deps.js';
+import { feedDeps } from '../features/feeds/deps.js';
+import { canonicalOrigin } from '../tenancy/origin.js';
 import { AGGREGATOR_MAX_AGE_MS, buildAggregatorFeed, franceTravailFileOf } from '../features/feeds/export-service.js';
 import { pollSource, scheduleDuePolls, type PollJob } from '../features/feeds/import-service.js';
 import type { Worker } from './worker.js';

@@ -128,6 +128,37 @@ const Membership = Type.Union([FreeMembership, TierMembership], {
   description: 'How employers pay: { "mode": "free" } or a tier grid { "mode": "tiers", … }.',
 });
 
+/**
+ * Versioned definitions of the indicators a tenant reports on (features/reports/definitions.ts holds
+ * their rules and texts). A definition id never changes meaning: a new rule gets a new version, so a
+ * report printed last year can be reproduced, and the id is printed under every table and in every CSV.
+ */
+export const LASTING_JOB_DEFINITIONS = ['cdi-cdd6m@1', 'cdi-cdd-interim183j@1', 'cdi@1'] as const;
+
+const Reports = Type.Object(
+  {
+    definitions: Type.Optional(
+      Type.Object(
+        {
+          lastingJob: Type.Optional(
+            Type.Union(LASTING_JOB_DEFINITIONS.map((id) => Type.Literal(id)), {
+              description:
+                'What counts as a lasting job (« emploi durable »): "cdi-cdd6m@1" CDI or CDD (seasonal included) of 6 months or more, as the youth guarantee and the shared-job aids count (default); "cdi-cdd-interim183j@1" CDI, CDD or temporary work of 183 days or more, as insertion structures count; "cdi@1" CDI only.',
+            }),
+          ),
+        },
+        { additionalProperties: false, description: 'Which version of each indicator definition the reports use.' },
+      ),
+    ),
+    seasons: Type.Optional(Type.Boolean({ description: 'true: reports also by season, winter (December–April) and summer (May–November), as mountain boards count (default false).' })),
+    publicSummary: Type.Optional(Type.Boolean({ description: 'true: a public « bilan » page (/bilan) shows the headline figures of the board, every count under 5 shown as « < 5 » (default false).' })),
+    followUpPerson: Type.Optional(
+      Type.Boolean({ description: 'true: the 6- and 12-month « toujours en poste ? » question also goes to the hired person (youth boards), not only to the employer (default false).' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Reports for funders and members: definitions, seasons, public page, follow-up questions.' },
+);
+
 /** Schema of tenants/<slug>/tenant.json. Unknown keys are errors: a typo must not pass silently. */
 export const TenantConfigSchema = Type.Object(
   {
@@ -200,6 +231,7 @@ export const TenantConfigSchema = Type.Object(
       { additionalProperties: false, description: 'Feature switches, all true/false.' },
     ),
     sharedTime: Type.Optional(SharedTimeSettings),
+    reports: Type.Optional(Reports),
     privacy: Type.Optional(
       Type.Object(
         {

@@ -6,6 +6,8 @@ import { requireRole } from '../../plugins/auth.js';
 import { validationMessages } from '../../plugins/forms.js';
 import { perEmail, perIp, type LimitRule } from '../../plugins/rate-limit.js';
 import { origin } from '../../plugins/view.js';
+import type { HireInput } from '../hires/rules.js';
+import { HireFactsBody } from '../hires/schemas.js';
 import { sendCvAttachment } from './cv-file.js';
 import { applyForm } from './forms.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from './multipart.js';
@@ -147,9 +149,32 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
   });
 
   app.post('/compte/candidatures/:id/statut', { onRequest: employer, schema: { params: ApplicationIdParams, body: StatusBody } }, async (request, reply) => {
-    await changeStatus(context(request), request.user!, request.params.id, request.body.status);
-    return reply.redirect(`/compte/candidatures/${request.params.id}`, 303);
+    const { hireId } = await changeStatus(context(request), request.user!, request.params.id, request.body.status, { now: app.clock() });
+    // Hired: the company completes the hire's facts (contract, dates, new position or replacement).
+    return reply.redirect(hireId ? `/compte/embauches/${hireId}?info=a-completer` : `/compte/candidatures/${request.params.id}`, 303);
   });
+
+  app.post(
+    '/api/v1/applications/:id/hire',
+    {
+      onRequest: employer,
+      schema: {
+        tags: ['embauches'],
+        summary: 'Recruter un candidat (candidature du site)',
+        description:
+          'Passe la candidature à « recrutée » (409 APPLICATION_TRANSITION_REFUSED si elle ne peut pas l’être) et enregistre l’embauche avec les faits donnés ; ' +
+          'ceux qui manquent viennent de l’offre (intitulé, contrat, heures, dates). La nature déclarée est datée et signée par l’appelant.',
+        security: [{ bearerAuth: [] }],
+        params: ApplicationIdParams,
+        body: HireFactsBody,
+        response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }) }) },
+      },
+    },
+    async (request, reply) => {
+      const { hireId } = await changeStatus(context(request), request.user!, request.params.id, 'hired', { facts: request.body as HireInput, now: app.clock() });
+      return reply.code(201).header('location', `/api/v1/hires/${hireId}`).send({ id: hireId! });
+    },
+  );
 
   app.post('/compte/candidatures/:id/notes', { onRequest: employer, schema: { params: ApplicationIdParams, body: NoteBody } }, async (request, reply) => {
     await addNote(context(request), request.user!, request.params.id, request.body.body.trim());

@@ -11,6 +11,8 @@ import type { AuthUser } from '../accounts/service.js';
 import { memberEmails } from '../companies/repository.js';
 import { companyAccess } from '../companies/space-service.js';
 import { findProfile, touch } from '../candidates/repository.js';
+import type { HireInput } from '../hires/rules.js';
+import { openHireFromApplication } from '../hires/service.js';
 import { CV_MAX_BYTES, CV_MEDIA_TYPES, CvRejected, checkCvName, downloadName, kindOfMediaType, sniffCv, type CvKind } from './cv-file.js';
 import { canMove, NOTIFIED_STATUSES } from './pipeline.js';
 import * as repo from './repository.js';
@@ -176,17 +178,26 @@ export async function offerPipeline(ctx: Pick<ApplicationContext, 'db' | 'tenant
 
 /**
  * Moves an application along the pipeline (transition table in pipeline.ts). The candidate is told
- * of the statuses that matter to them; "hired" records its time for the funders' reports.
+ * of the statuses that matter to them; "hired" records its time and opens the hire (features/hires)
+ * with the given facts, or the offer's as a first guess for the company to complete.
  */
-export async function changeStatus(ctx: ApplicationContext, user: AuthUser, applicationId: string, to: ApplicationStatus): Promise<void> {
-  const moved = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
+export async function changeStatus(
+  ctx: ApplicationContext,
+  user: AuthUser,
+  applicationId: string,
+  to: ApplicationStatus,
+  hire: { facts?: HireInput; now?: Date } = {},
+): Promise<{ hireId?: string }> {
+  const { moved, hireId } = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const application = await repo.findApplication(t, applicationId);
     const access = application ? await accessOf(t, user, application) : null;
     if (!application || (access !== 'company' && access !== 'admin')) throw notFound();
     const locked = (await repo.lockApplication(t, applicationId))!;
     if (!canMove(locked.status, to)) throw new AppError('APPLICATION_TRANSITION_REFUSED', 409);
     await repo.setStatus(t, applicationId, to);
-    return application;
+    // « Recrutée » opens the hire the funders' reports count, in the same transaction.
+    const opened = to === 'hired' ? await openHireFromApplication(t, ctx.tenant, application, user, hire.now ?? new Date(), hire.facts) : undefined;
+    return { moved: application, hireId: opened };
   });
   ctx.log.info({ event: 'application_status', applicationId, to, by: user.id }, 'application status changed');
   if (NOTIFIED_STATUSES.includes(to) && !moved.anonymised_at) {
@@ -198,6 +209,7 @@ export async function changeStatus(ctx: ApplicationContext, user: AuthUser, appl
       data: { displayName: moved.full_name, offerTitle: moved.offer_title, companyName: moved.company_name, link: `${ctx.origin}/compte/candidat` },
     });
   }
+  return { hireId };
 }
 
 export async function addNote(ctx: Pick<ApplicationContext, 'db' | 'tenant'>, user: AuthUser, applicationId: string, body: string): Promise<void> {

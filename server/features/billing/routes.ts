@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors.js';
 import { requireRole } from '../../plugins/auth.js';
 import { origin } from '../../plugins/view.js';
 import { currentCompanyId } from '../companies/space-service.js';
-import { toCsv } from './csv.js';
+import { toCsv } from '../../csv.js';
 import { createBillingProvider } from './providers/index.js';
 import type { BillingProvider } from './providers/port.js';
 import { CsrfOnly, ManualPaymentBody, MembershipListQuery, TierOverrideBody, parseEuros } from './schemas.js';

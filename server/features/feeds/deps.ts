@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Tenant } from '../../tenancy/registry.js';
+import { canonicalOrigin } from '../../tenancy/origin.js';
 import { AddressRanges } from './address-policy.js';
 import type { Resolver } from './fetcher.js';
 import type { FeedDeps } from './import-service.js';
@@ -9,9 +9,6 @@ export const MAX_RECORDS = 5_000;
 /** Pages read from one sitemap at most. */
 export const MAX_PAGES = 300;
 const MAX_REDIRECTS = 5;
-
-/** The tenant's public address (its first host name): links in e-mails and in the daily France Travail file. */
-export const canonicalOrigin = (tenant: Tenant) => `https://${tenant.config.hostnames[0]}`;
 
 /**
  * What polls and uploads need from the app: the guarded fetcher's policy (from FEED_FETCH_* and

@@ -12,7 +12,8 @@ import type { Theme } from '../../tenancy/theme.js';
 import { CsrfOnlyBody } from '../accounts/schemas.js';
 import type { AccountContext } from '../accounts/service.js';
 import { AddressRanges } from './address-policy.js';
-import { canonicalOrigin, feedDeps } from './deps.js';
+import { canonicalOrigin } from '../../tenancy/origin.js';
+import { feedDeps } from './deps.js';
 import { aggregatorFeed, franceTravailFileByDay, franceTravailFileOf, franceTravailFiles, type FranceTravailSummary } from './export-service.js';
 import { csvTemplate } from './formats/delimited.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../server/config.js';
-import { csvField, toCsv } from '../../../server/features/billing/csv.js';
+import { csvField, toCsv } from '../../../server/csv.js';
 import { parseEuros } from '../../../server/features/billing/schemas.js';
 
 describe('CSV for French Excel', () => {
