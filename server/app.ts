@@ -46,6 +46,7 @@ import offerViewsPlugin from './features/offer-stats/plugin.js';
 import offerStatsRoutes from './features/offer-stats/routes.js';
 import hiresRoutes from './features/hires/routes.js';
 import hiresApiRoutes from './features/hires/api-routes.js';
+import reportsRoutes from './features/reports/routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
@@ -166,6 +167,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(hiresRoutes);
   await app.register(hiresApiRoutes);
   await app.register(offerStatsRoutes);
+  await app.register(reportsRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

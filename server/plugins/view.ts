@@ -40,6 +40,8 @@ export function tenantView(tenant: Tenant) {
     logoUrl: config.theme.logo ? `/assets/${config.theme.logo}` : null,
     sectors: config.sectors,
     features: config.features,
+    /** The public « bilan » page is published (reports.publicSummary). */
+    publicSummary: config.reports?.publicSummary === true,
   };
 }
 
