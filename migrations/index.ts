@@ -8,6 +8,7 @@ import * as m0006 from './0006_candidates.js';
 import * as m0007 from './0007_company_logo.js';
 import * as m0008 from './0008_tenant_settings.js';
 import * as m0009 from './0009_search_speed.js';
+import * as m0011 from './0011_messaging.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0007_company_logo': m0007,
   '0008_tenant_settings': m0008,
   '0009_search_speed': m0009,
+  '0011_messaging': m0011,
 };

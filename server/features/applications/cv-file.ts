@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { isPdf } from '../../files/content-sniffing.js';
 import { plainFileName } from '../../files/upload.js';
 
 /**
@@ -85,7 +86,7 @@ function firstStoredEntry(data: Buffer): { name: string; content: string } | und
 /** The kind of a CV from its bytes; throws CvRejected when it is none of PDF, DOCX, ODT (or a bomb). */
 export function sniffCv(data: Buffer): CvKind {
   if (data.length === 0) throw new CvRejected('empty');
-  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (isPdf(data)) return 'pdf';
   if (data.length >= 4 && data.readUInt32LE(0) === 0x04034b50) {
     const entries = zipEntries(data);
     if (!entries) throw new CvRejected('badType');
