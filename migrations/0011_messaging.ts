@@ -63,7 +63,8 @@ const list = (values: string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '
  * - candidate_recommendations: a counsellor recommends a young person for an offer; with their
  *   agreement (date and channel) it becomes an application marked as recommended.
  * - threads: one per object (accompaniment, application, offer partnership, CV-bank contact); who is
- *   in it follows from the object. messages: text, a shared offer, an attachment; hidden by
+ *   in it follows from the object. young_user_id and company_id are copied from the object so that
+ *   lists need no join. messages: text, a shared offer, an attachment; hidden by
  *   moderation; "message supprimé" once the author's account is gone.
  * - thread_reads: last read time per participant. abuse_reports, user_blocks: moderation.
  * - notification_settings / _states / _sends: e-mail notifications, throttled per thread and
@@ -242,14 +243,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       constraint threads_id_tenant unique (id, tenant_id),
       constraint threads_object check (
         (kind = 'accompaniment' and accompaniment_id is not null and application_id is null and offer_id is null and company_id is null)
-        or (kind = 'application' and application_id is not null and accompaniment_id is null and offer_id is null and company_id is null)
+        or (kind = 'application' and application_id is not null and company_id is not null and accompaniment_id is null and offer_id is null)
         or (kind = 'offer_partnership' and offer_id is not null and company_id is not null and accompaniment_id is null and application_id is null and young_user_id is null)
-        or (kind = 'cv_contact' and company_id is not null and young_user_id is not null and accompaniment_id is null and application_id is null and offer_id is null)),
+        or (kind = 'cv_contact' and company_id is not null and accompaniment_id is null and application_id is null and offer_id is null)),
       constraint threads_accompaniment foreign key (accompaniment_id, tenant_id) references accompaniments (id, tenant_id) on delete cascade,
       constraint threads_application foreign key (application_id, tenant_id) references applications (id, tenant_id) on delete cascade,
       constraint threads_offer foreign key (offer_id, tenant_id) references offers (id, tenant_id) on delete cascade,
       constraint threads_company foreign key (company_id, tenant_id) references companies (id, tenant_id) on delete cascade,
-      constraint threads_young foreign key (young_user_id, tenant_id) references users (id, tenant_id) on delete cascade,
+      -- The young person's account deleted: threads with companies stay (« message supprimé »).
+      constraint threads_young foreign key (young_user_id, tenant_id) references users (id, tenant_id) on delete set null (young_user_id),
       constraint threads_creator foreign key (created_by, tenant_id) references users (id, tenant_id) on delete set null (created_by)
     )`,
     sql`create unique index threads_one_per_accompaniment on threads (accompaniment_id) where kind = 'accompaniment'`,

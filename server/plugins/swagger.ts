@@ -36,6 +36,7 @@ export default fp(
           { name: 'offres', description: 'Recherche et gestion des offres' },
           { name: 'entreprises', description: 'Entreprises' },
           { name: 'lieux', description: 'Communes (autocomplétion)' },
+          { name: 'messagerie', description: 'Conversations entre jeunes, conseillers et entreprises (sites où la messagerie est activée)' },
         ],
       },
       transform: ({ schema, url }) => {

@@ -32,6 +32,7 @@ function listTemplates(dir: string, prefix = ''): string[] {
 }
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
 
 /**
  * One tenant's theme, the way Ghost builds one Handlebars environment per theme: its own
@@ -128,6 +129,12 @@ export class Theme {
       if (!value) return '';
       const date = value instanceof Date ? value : new Date(String(value));
       return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
+    });
+    // A moment (messages, appointments): « 12 mars 2027 à 14:30 ».
+    this.hbs.registerHelper('formatDateTime', (value: unknown) => {
+      if (!value) return '';
+      const date = value instanceof Date ? value : new Date(String(value));
+      return Number.isNaN(date.getTime()) ? '' : dateTimeFormat.format(date);
     });
     this.hbs.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : value ? String(value) : ''));
     // JSON for <script type="application/ld+json">: `<` escaped so that no `</script>` can close the block.

@@ -41,9 +41,9 @@ export function localDate(instant: Date, timeZone: string): string {
   return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
 }
 
-/** The instant at which the wall clock of `timeZone` shows this date and hour (no DST gap at the hours we use). */
-export function instantAt(date: { year: number; month: number; day: number }, hour: number, timeZone: string): Date {
-  const guess = Date.UTC(date.year, date.month - 1, date.day, hour);
+/** The instant at which the wall clock of `timeZone` shows this date and time (in a DST gap: the hour after). */
+export function instantAt(date: { year: number; month: number; day: number }, hour: number, timeZone: string, minute = 0): Date {
+  const guess = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
   // Shift by the zone's offset at that time, then once more in case the offset differs there.
   let instant = guess;
   for (let i = 0; i < 2; i++) {

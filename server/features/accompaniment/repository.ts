@@ -389,8 +389,8 @@ export async function setCvBankConsent(t: TenantDb, userId: string, consentAt: D
  * drops out) with the young person's consent. Under-15s need their parent's consent too: the
  * service filters them by age (it has the clock and the time zone).
  */
-export async function cvBankCandidates(t: TenantDb) {
-  return t.trx
+export async function cvBankCandidates(t: TenantDb, onlyUserId?: string) {
+  let query = t.trx
     .selectFrom('cv_bank_entries')
     .innerJoin('users', (j) => j.onRef('users.id', '=', 'cv_bank_entries.user_id').onRef('users.tenant_id', '=', 'cv_bank_entries.tenant_id'))
     .innerJoin('candidate_profiles', (j) =>
@@ -401,7 +401,9 @@ export async function cvBankCandidates(t: TenantDb) {
     .leftJoin('parental_consents', (j) => j.onRef('parental_consents.user_id', '=', 'users.id').onRef('parental_consents.tenant_id', '=', 'users.tenant_id'))
     .where('cv_bank_entries.tenant_id', '=', t.tenantId)
     .where('cv_bank_entries.consent_at', 'is not', null)
-    .where('users.disabled_at', 'is', null)
+    .where('users.disabled_at', 'is', null);
+  if (onlyUserId) query = query.where('users.id', '=', onlyUserId);
+  return query
     .select([
       'users.id',
       'users.display_name',
@@ -578,4 +580,39 @@ export async function liveOffer(t: TenantDb, offerId: string, now: Date) {
     .where((eb) => eb.or([eb('offers.expires_at', 'is', null), eb('offers.expires_at', '>', now)]))
     .select(['offers.id', 'offers.title', 'offers.company_id', 'offers.place_name', 'companies.name as company_name'])
     .executeTakeFirst();
+}
+
+/** Recommended applications sent before `before` that the employer has not answered yet. */
+export async function recommendedAwaitingAnswer(t: TenantDb, before: Date) {
+  return t.trx
+    .selectFrom('applications')
+    .innerJoin('candidate_recommendations', (j) =>
+      j.onRef('candidate_recommendations.application_id', '=', 'applications.id').onRef('candidate_recommendations.tenant_id', '=', 'applications.tenant_id'),
+    )
+    .innerJoin('offers', (j) => j.onRef('offers.id', '=', 'applications.offer_id').onRef('offers.tenant_id', '=', 'applications.tenant_id'))
+    .innerJoin('companies', (j) => j.onRef('companies.id', '=', 'applications.company_id').onRef('companies.tenant_id', '=', 'applications.tenant_id'))
+    .leftJoin('users as counsellor', (j) =>
+      j.onRef('counsellor.id', '=', 'candidate_recommendations.counsellor_user_id').onRef('counsellor.tenant_id', '=', 'candidate_recommendations.tenant_id'),
+    )
+    .where('applications.tenant_id', '=', t.tenantId)
+    .where('applications.status', 'in', ['new', 'viewed'])
+    .where('applications.employer_answered_at', 'is', null)
+    .where('applications.anonymised_at', 'is', null)
+    .where('applications.created_at', '<=', before)
+    .select([
+      'applications.id',
+      'applications.created_at',
+      'applications.reminder_sent_at',
+      'applications.company_id',
+      'applications.full_name',
+      'applications.email',
+      'applications.user_id',
+      'offers.title as offer_title',
+      'companies.name as company_name',
+      'candidate_recommendations.origin',
+      'counsellor.email as counsellor_email',
+      'counsellor.display_name as counsellor_name',
+    ])
+    .orderBy('applications.created_at')
+    .execute();
 }

@@ -110,8 +110,8 @@ export function checkCvName(raw: string): string {
   return name;
 }
 
-/** The extension our name gets, from the sniffed kind (the candidate's extension is not trusted). */
-export function downloadName(name: string, kind: CvKind): string {
+/** The extension our name gets, from the sniffed kind (the uploader's extension is not trusted). */
+export function downloadName(name: string, kind: string): string {
   const base = name.replace(/\.[A-Za-z0-9]{1,5}$/, '');
   return `${base}.${kind}`;
 }
@@ -136,8 +136,8 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** Sends a stored CV as a download: never rendered by the browser, never cached by anyone. */
-export function sendCvAttachment(reply: FastifyReply, file: { mediaType: string; name: string; content: Buffer }): FastifyReply {
+/** Sends a stored file (a CV, a message's attachment) as a download: never rendered by the browser, never cached by anyone. */
+export function sendDownload(reply: FastifyReply, file: { mediaType: string; name: string; content: Buffer }): FastifyReply {
   return reply
     .header('content-type', file.mediaType)
     .header('content-disposition', contentDisposition(file.name))

@@ -211,3 +211,32 @@ export async function countsByOffer(t: TenantDb, companyId: string) {
     .groupBy('offer_id')
     .execute();
 }
+
+/** Recommended applications left unanswered are closed by the app ("sans réponse"); returns those closed. */
+export async function closeUnanswered(t: TenantDb, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.trx
+    .updateTable('applications')
+    .set({ status: 'unanswered', status_changed_at: now })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', 'in', ids)
+    .where('status', 'in', ['new', 'viewed'])
+    .where('employer_answered_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Records the 7-day reminder of recommended applications (once each); returns those to remind now. */
+export async function markReminderSent(t: TenantDb, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.trx
+    .updateTable('applications')
+    .set({ reminder_sent_at: now })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', 'in', ids)
+    .where('reminder_sent_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -7,7 +7,7 @@ import { requireRole } from '../../plugins/auth.js';
 import { validationMessages } from '../../plugins/forms.js';
 import { perEmail, perIp, type LimitRule } from '../../plugins/rate-limit.js';
 import { origin } from '../../plugins/view.js';
-import { sendCvAttachment } from './cv-file.js';
+import { sendDownload } from './cv-file.js';
 import { applyForm } from './forms.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from './multipart.js';
 import { APPLICATION_TRANSITIONS } from './pipeline.js';
@@ -118,7 +118,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
 
   // CV download: the candidate, the owning company's members, the tenant admin; 404 for anyone else.
   app.get('/compte/candidatures/:id/cv', { schema: { params: ApplicationIdParams } }, async (request, reply) => {
-    return sendCvAttachment(reply, await cvDownload(context(request), request.user, request.params.id));
+    return sendDownload(reply, await cvDownload(context(request), request.user, request.params.id));
   });
 
   // Employer pipeline
