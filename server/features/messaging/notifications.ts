@@ -267,8 +267,11 @@ export async function sendMessageNotifications(
       try {
         report[await deliverSend(deps, tenant, claim, now, themeOf(tenant))]++;
       } catch (error) {
-        // Left pending: its lease ends and a later run tries again (same window, same Message-ID).
+        // Left pending and released: the next run tries again (same window, same Message-ID).
         report.failed++;
+        await withTenant(deps.db, tenant.id, (t) =>
+          t.trx.updateTable('notification_sends').set({ claimed_until: null }).where('tenant_id', '=', t.tenantId).where('id', '=', claim.id).execute(),
+        );
         if (claims.length === 1) throw error;
       }
     }

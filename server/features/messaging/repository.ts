@@ -286,10 +286,18 @@ export async function notificationSettingsOf(t: TenantDb, userId: string) {
   return t.trx.selectFrom('notification_settings').selectAll().where('tenant_id', '=', t.tenantId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+/** Turning the digest on starts its window now: the first digest covers what comes after. */
 export async function saveNotificationSettings(t: TenantDb, userId: string, input: { eachThread: boolean; dailyDigest: boolean }, now: Date) {
   await t.trx
     .insertInto('notification_settings')
-    .values({ tenant_id: t.tenantId, user_id: userId, each_thread: input.eachThread, daily_digest: input.dailyDigest })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ each_thread: input.eachThread, daily_digest: input.dailyDigest, updated_at: now }))
+    .values({ tenant_id: t.tenantId, user_id: userId, each_thread: input.eachThread, daily_digest: input.dailyDigest, last_digest_at: input.dailyDigest ? now : null, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({
+        each_thread: input.eachThread,
+        daily_digest: input.dailyDigest,
+        last_digest_at: sql`case when excluded.daily_digest and not notification_settings.daily_digest then excluded.last_digest_at else notification_settings.last_digest_at end`,
+        updated_at: now,
+      }),
+    )
     .execute();
 }

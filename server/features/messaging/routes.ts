@@ -178,9 +178,9 @@ export default async function messagingRoutes(fastify: FastifyInstance) {
   ];
 
   for (const route of objectRoutes) {
-    const params = route.path.includes(':id') ? ThreadIdParams : undefined;
+    const params = route.path.includes(':id') ? { params: ThreadIdParams } : {};
     const actionOf = (request: FastifyRequest) => request.url.split('#')[0];
-    app.get(route.path, { onRequest: route.guard, schema: { params, querystring: CvContactQuery } }, async (request, reply) =>
+    app.get(route.path, { onRequest: route.guard, schema: { ...params, querystring: CvContactQuery } }, async (request, reply) =>
       startPage(request, reply, await route.ref(request), actionOf(request)),
     );
     app.post(
@@ -188,7 +188,7 @@ export default async function messagingRoutes(fastify: FastifyInstance) {
       {
         onRequest: route.guard,
         bodyLimit: ATTACHMENT_HARD_CAP,
-        schema: { params, querystring: CvContactQuery, body: ComposerBody },
+        schema: { ...params, querystring: CvContactQuery, body: ComposerBody },
         errorHandler: async (error, request, reply) => {
           const composer = composerOf(request, error);
           if (!composer || !request.user) throw error;
