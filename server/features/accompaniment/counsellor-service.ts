@@ -216,7 +216,7 @@ export async function createCounsellor(ctx: YouthContext, admin: AuthUser, input
       .onConflict((oc) => oc.columns(['tenant_id', 'email']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!created) throw new AppError('VALIDATION_FAILED', 409, { email: 'counsellor.create.taken' });
+    if (!created) throw new AppError('VALIDATION_FAILED', 409, { email: 'counsellor.admin.taken' });
     await accounts.insertLinkToken(t, { userId: created.id, purpose: 'reset_password', hash: link.hash, ttlSeconds: COUNSELLOR_LINK_TTL_S });
     await recordAdminAction(t, admin, 'user.create_counsellor', { type: 'user', id: created.id }, { email });
   });
