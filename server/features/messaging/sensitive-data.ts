@@ -9,7 +9,8 @@ export type SensitiveKind = 'nir' | 'iban';
 // Sex (1, 2; 3, 4, 7, 8 for temporary numbers), year, month, département (2A/2B for Corsica),
 // commune, order number, key; spaces, dots or hyphens allowed between the groups.
 const NIR = /(?<![\dA-Za-z])([1-478])[ .-]?(\d{2})[ .-]?(\d{2})[ .-]?(\d{2}|2[ABab])[ .-]?(\d{3})[ .-]?(\d{3})[ .-]?(\d{2})(?!\d)/g;
-const IBAN = /(?<![A-Za-z0-9])([A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30})(?![A-Za-z0-9])/g;
+// Upper case, as banks print it, in groups of four or in one block.
+const IBAN = /(?<![A-Za-z0-9])([A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})(?![A-Za-z0-9])/g;
 
 /** The NIR's key: 97 minus the 13-digit number modulo 97 (2A counts as 19, 2B as 18). */
 export function nirKeyValid(groups: string[]): boolean {
@@ -40,7 +41,9 @@ export function sensitiveData(text: string): SensitiveKind[] {
     }
   }
   for (const match of text.matchAll(IBAN)) {
-    if (ibanValid(match[1])) {
+    // The pattern may swallow a following word in capitals: try the groups from the left.
+    const groups = match[1].split(' ');
+    if (groups.some((_, i) => ibanValid(groups.slice(0, i + 1).join('')))) {
       found.push('iban');
       break;
     }
