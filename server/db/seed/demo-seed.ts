@@ -5,6 +5,7 @@ import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
 import type { MembershipTier } from '../../tenancy/tenant-config.js';
 import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js';
 import { dijon } from './dijon.js';
+import { seedDijonCollaboration } from './dijon-collaboration.js';
 import { montagne } from './montagne.js';
 import { createRandom, fakeSiret, stableUuid, type Random } from './random.js';
 import { hashPassword } from '../../features/accounts/passwords.js';
@@ -14,6 +15,8 @@ export const DEMO_PASSWORD = 'cordee-demo';
 
 /** Demo data exists for the two demo tenants; forks and new tenants start empty. */
 const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon };
+/** Demo data of a board's features beyond companies and offers, in its own module (rows written: 0 on a second run). */
+const EXTRAS: Record<string, (t: TenantDb, now: Date) => Promise<number>> = { dijon: seedDijonCollaboration };
 
 export interface SeedReport {
   tenant: string;
@@ -49,7 +52,7 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
       const place = places.get(offer.commune_insee!)!;
       Object.assign(offer, { place_name: place.name, postal_code: place.postalCode, latitude: place.latitude, longitude: place.longitude });
     }
-    const inserted = await withTenant(db, tenant.id, (tdb) => insertAll(tdb, rows));
+    const inserted = await withTenant(db, tenant.id, async (tdb) => (await insertAll(tdb, rows)) + ((await EXTRAS[tenant.id]?.(tdb, now)) ?? 0));
     reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
   }
   return reports;

@@ -58,9 +58,24 @@ async function emptyMessages(t: TenantDb, where: { authorId?: string; threadIds?
   return rows.map((r) => r.attachment_file_id).filter((id): id is string => id !== null);
 }
 
-/** An account is deleted: its messages become « message supprimé » (the author link goes with the row). */
+/**
+ * An account is deleted: its messages become « message supprimé » in the others' threads, and a
+ * young person's own accompaniment thread (about them) goes. Done before the user row is deleted,
+ * so that no cascade has to both delete and update the same messages.
+ */
 export async function eraseAuthor(t: TenantDb, files: FileStore, userId: string, now: Date): Promise<void> {
+  const own = await t.trx
+    .selectFrom('threads')
+    .innerJoin('accompaniments', (j) => j.onRef('accompaniments.id', '=', 'threads.accompaniment_id').onRef('accompaniments.tenant_id', '=', 'threads.tenant_id'))
+    .where('threads.tenant_id', '=', t.tenantId)
+    .where('accompaniments.young_user_id', '=', userId)
+    .select('threads.id')
+    .execute();
+  const ownIds = own.map((r) => r.id);
+  await files.delete(t, await emptyMessages(t, { threadIds: ownIds }, now));
+  if (ownIds.length > 0) await t.trx.deleteFrom('threads').where('tenant_id', '=', t.tenantId).where('id', 'in', ownIds).execute();
   await files.delete(t, await emptyMessages(t, { authorId: userId }, now));
+  await t.trx.updateTable('messages').set({ author_user_id: null }).where('tenant_id', '=', t.tenantId).where('author_user_id', '=', userId).execute();
 }
 
 export async function applyMessagingRetention(t: TenantDb, files: FileStore, now: Date): Promise<MessagingRetentionReport> {

@@ -144,8 +144,12 @@ describe('recommendations', () => {
     const dijon = t.app.tenants.get('dijon')!;
     const remindersTo = async () => (await mailbox(t.app, DIJON)).filter((m) => m.to === late.employer.email && m.subject.startsWith('Rappel')).length;
 
-    expect(await runRecommendationCalendar(t.app.db, dijon, t.app.mail, new Date(sentAt + 6 * DAY))).toEqual({ reminded: 0, closed: 0 });
-    expect((await runRecommendationCalendar(t.app.db, dijon, t.app.mail, new Date(sentAt + 7 * DAY + 1000))).reminded).toBeGreaterThanOrEqual(1);
+    const reminderOf = async () => (await t.db.admin.selectFrom('applications').select('reminder_sent_at').where('id', '=', application.id).executeTakeFirstOrThrow()).reminder_sent_at;
+    await runRecommendationCalendar(t.app.db, dijon, t.app.mail, new Date(sentAt + 6 * DAY));
+    expect(await reminderOf()).toBeNull();
+    expect(await remindersTo()).toBe(0);
+    await runRecommendationCalendar(t.app.db, dijon, t.app.mail, new Date(sentAt + 7 * DAY + 1000));
+    expect(await reminderOf()).toEqual(new Date(sentAt + 7 * DAY + 1000));
     expect(await remindersTo()).toBe(1);
     await runRecommendationCalendar(t.app.db, dijon, t.app.mail, new Date(sentAt + 20 * DAY));
     expect(await remindersTo()).toBe(1);
