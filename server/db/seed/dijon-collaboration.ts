@@ -43,18 +43,18 @@ interface YoungTemplate {
 /** Inès is a demo account (created by the main seed); the others have no password, like the staff. */
 const YOUNG: YoungTemplate[] = [
   { email: 'jeune@dijon.demo', name: 'Inès Morel', age: 19, headline: 'CAP cuisine, cherche un premier emploi en restauration', phone: '06 12 45 78 90', cvBank: true },
-  { email: 'lucas.bernard@jeunes.dijon.demo', name: 'Lucas Bernard', age: 17, headline: 'Apprentissage en boulangerie ou en vente', phone: '06 23 56 89 01', cvBank: true },
-  { email: 'yanis.haddad@jeunes.dijon.demo', name: 'Yanis Haddad', age: 22, headline: 'Permis B, logistique et livraison', phone: '07 34 67 90 12', cvBank: false },
-  { email: 'emma.petit@jeunes.dijon.demo', name: 'Emma Petit', age: 14, headline: 'Stage découverte en animation', phone: '06 45 78 01 23', cvBank: false },
-  { email: 'chloe.garnier@jeunes.dijon.demo', name: 'Chloé Garnier', age: 20, headline: 'Vente, accueil, caisse', phone: '07 56 89 12 34', cvBank: false },
+  { email: 'lucas.bernard@jeunes.dijon.example', name: 'Lucas Bernard', age: 17, headline: 'Apprentissage en boulangerie ou en vente', phone: '06 23 56 89 01', cvBank: true },
+  { email: 'yanis.haddad@jeunes.dijon.example', name: 'Yanis Haddad', age: 22, headline: 'Permis B, logistique et livraison', phone: '07 34 67 90 12', cvBank: false },
+  { email: 'emma.petit@jeunes.dijon.example', name: 'Emma Petit', age: 14, headline: 'Stage découverte en animation', phone: '06 45 78 01 23', cvBank: false },
+  { email: 'chloe.garnier@jeunes.dijon.example', name: 'Chloé Garnier', age: 20, headline: 'Vente, accueil, caisse', phone: '07 56 89 12 34', cvBank: false },
 ];
 
 /** Who follows whom (Chloé asked and waits for a counsellor). */
 const CASELOAD: { young: string; referent: string; delegates: string[]; channel: 'app' | 'interview'; startedDaysAgo: number }[] = [
   { young: 'jeune@dijon.demo', referent: SAMIR, delegates: [], channel: 'app', startedDaysAgo: 60 },
-  { young: 'lucas.bernard@jeunes.dijon.demo', referent: SAMIR, delegates: [], channel: 'interview', startedDaysAgo: 35 },
-  { young: 'yanis.haddad@jeunes.dijon.demo', referent: SAMIR, delegates: [SOPHIE], channel: 'interview', startedDaysAgo: 120 },
-  { young: 'emma.petit@jeunes.dijon.demo', referent: SOPHIE, delegates: [], channel: 'app', startedDaysAgo: 20 },
+  { young: 'lucas.bernard@jeunes.dijon.example', referent: SAMIR, delegates: [], channel: 'interview', startedDaysAgo: 35 },
+  { young: 'yanis.haddad@jeunes.dijon.example', referent: SAMIR, delegates: [SOPHIE], channel: 'interview', startedDaysAgo: 120 },
+  { young: 'emma.petit@jeunes.dijon.example', referent: SOPHIE, delegates: [], channel: 'app', startedDaysAgo: 20 },
 ];
 
 type Message = { key: string; author: string; hoursAgo: number; body: string };
@@ -71,10 +71,10 @@ const ACCOMPANIMENT_THREADS: { young: string; messages: Message[] }[] = [
     ],
   },
   {
-    young: 'lucas.bernard@jeunes.dijon.demo',
+    young: 'lucas.bernard@jeunes.dijon.example',
     messages: [
       { key: 'lucas-1', author: SAMIR, hoursAgo: 230, body: 'Bonjour Lucas, comme convenu en entretien je vous recommande pour le poste de commis.' },
-      { key: 'lucas-2', author: userId('lucas.bernard@jeunes.dijon.demo'), hoursAgo: 228, body: 'Merci beaucoup, je suis disponible les mercredis.' },
+      { key: 'lucas-2', author: userId('lucas.bernard@jeunes.dijon.example'), hoursAgo: 228, body: 'Merci beaucoup, je suis disponible les mercredis.' },
     ],
   },
 ];
@@ -97,7 +97,7 @@ const RECOMMENDED = [
   },
   {
     key: 'lucas',
-    young: 'lucas.bernard@jeunes.dijon.demo',
+    young: 'lucas.bernard@jeunes.dijon.example',
     offerIndex: 1,
     channel: 'interview' as const,
     daysAgo: 9,
@@ -191,7 +191,7 @@ export async function seedDijonCollaboration(t: TenantDb, now: Date): Promise<nu
       next_appointment_at: c.young === 'jeune@dijon.demo' ? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 3, 8, 30)) : null,
       next_appointment_place: c.young === 'jeune@dijon.demo' ? 'Antenne Mission Locale, 32 rue de la Liberté' : null,
     })),
-    { id: id('accompaniment:chloe.garnier@jeunes.dijon.demo'), tenant_id: TENANT, young_user_id: userId('chloe.garnier@jeunes.dijon.demo'), status: 'requested' as const, requested_at: ago(now, 2 * DAY) },
+    { id: id('accompaniment:chloe.garnier@jeunes.dijon.example'), tenant_id: TENANT, young_user_id: userId('chloe.garnier@jeunes.dijon.example'), status: 'requested' as const, requested_at: ago(now, 2 * DAY) },
   ]);
   await insert(
     'accompaniment_delegates',
