@@ -150,15 +150,19 @@ export default async function accompanimentRoutes(fastify: FastifyInstance) {
     });
   });
 
-  // The CV bank, as the board's employers browse it; contacting opens a thread (messaging).
-  const employer = requireRole('employer', 'admin');
+  // The CV bank, as the board's employers (and its staff) browse it; an employer's contact opens a thread (messaging).
+  const cvBankReaders = requireRole('employer', 'counsellor', 'admin');
 
-  app.get('/compte/cvtheque', { onRequest: employer }, async (request, reply) => {
+  app.get('/compte/cvtheque', { onRequest: cvBankReaders }, async (request, reply) => {
     const theme = t(request);
-    return reply.page('pages/accompaniment/cv-bank', { meta: { title: theme.t('cvBank.title'), noindex: true }, candidates: await cvBank(ctx(request)) });
+    return reply.page('pages/accompaniment/cv-bank', {
+      meta: { title: theme.t('cvBank.title'), noindex: true },
+      candidates: await cvBank(ctx(request)),
+      canContact: request.user!.role === 'employer',
+    });
   });
 
-  app.get('/compte/cvtheque/:id/cv', { onRequest: employer, schema: { params: IdParams } }, async (request, reply) =>
+  app.get('/compte/cvtheque/:id/cv', { onRequest: cvBankReaders, schema: { params: IdParams } }, async (request, reply) =>
     sendDownload(reply, await cvBankFile(ctx(request), request.params.id)),
   );
 }
