@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireRole } from '../../plugins/auth.js';
-import { origin } from '../../plugins/view.js';
+import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { instantAt, localTime } from '../../youth/age.js';
 import { sendDownload } from '../applications/cv-file.js';
@@ -43,7 +43,6 @@ import {
   suggestOfferForm,
 } from './forms.js';
 import { recommendYoungPerson } from './recommendations.js';
-import type { YouthContext } from './service.js';
 
 const Csrf = Type.Optional(Type.String({ maxLength: 200 }));
 const CsrfOnly = Type.Object({ _csrf: Csrf });
@@ -81,15 +80,7 @@ function offerId(reference: string): string {
 export default async function counsellorRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   onlyWithFeature(fastify, 'messaging');
-  const ctx = (request: FastifyRequest): YouthContext => ({
-    db: app.db,
-    tenant: request.tenant,
-    mail: app.mail,
-    files: app.files,
-    origin: origin(request),
-    log: request.log,
-    now: new Date(),
-  });
+  const ctx = (request: FastifyRequest) => requestContext(app, request);
   const counsellor = requireRole('counsellor');
   const t = (request: FastifyRequest) => app.theme(request.tenant);
   const youngId = (request: FastifyRequest) => (request.params as { id: string }).id;

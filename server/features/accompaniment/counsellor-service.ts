@@ -59,8 +59,8 @@ export async function inviteYoungPerson(ctx: YouthContext, counsellor: AuthUser,
   const email = input.email.trim().toLowerCase();
   if (input.channel === 'interview') {
     await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-      const young = await repo.candidateByEmail(t, email);
-      if (!young) throw new AppError('VALIDATION_FAILED', 422, { email: 'counsellor.invite.noAccount' });
+      const young = await accounts.findUserByEmail(t, email);
+      if (young?.role !== 'candidate') throw new AppError('VALIDATION_FAILED', 422, { email: 'counsellor.invite.noAccount' });
       await repo.activateAccompaniment(t, { youngUserId: young.id, counsellorId: counsellor.id, consentAt: ctx.now, channel: 'interview', now: ctx.now });
     });
     return 'started';

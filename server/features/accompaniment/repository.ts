@@ -31,16 +31,6 @@ export async function youngPerson(t: TenantDb, userId: string) {
 }
 export type YoungPersonRow = NonNullable<Awaited<ReturnType<typeof youngPerson>>>;
 
-export async function candidateByEmail(t: TenantDb, email: string) {
-  return t.trx
-    .selectFrom('users')
-    .select(['id', 'display_name', 'email', 'role'])
-    .where('tenant_id', '=', t.tenantId)
-    .where('email', '=', email)
-    .where('role', '=', 'candidate')
-    .executeTakeFirst();
-}
-
 /** The board's counsellors (its "équipe emploi"), enabled accounts only. */
 export async function counsellors(t: TenantDb) {
   return t.trx

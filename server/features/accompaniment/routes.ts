@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireRole } from '../../plugins/auth.js';
-import { origin } from '../../plugins/view.js';
+import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { sendDownload } from '../applications/cv-file.js';
 import { parentalConsentForm, ParentalConsentBody } from './forms.js';
@@ -18,7 +18,6 @@ import {
   parentalConsentByToken,
   requestParentalConsent,
   setCvBankConsent,
-  type YouthContext,
 } from './service.js';
 
 const Csrf = Type.Optional(Type.String({ maxLength: 200 }));
@@ -48,15 +47,7 @@ const INFO: Record<string, string> = {
 export default async function accompanimentRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   onlyWithFeature(fastify, 'messaging');
-  const ctx = (request: FastifyRequest): YouthContext => ({
-    db: app.db,
-    tenant: request.tenant,
-    mail: app.mail,
-    files: app.files,
-    origin: origin(request),
-    log: request.log,
-    now: new Date(),
-  });
+  const ctx = (request: FastifyRequest) => requestContext(app, request);
   const young = requireRole('candidate');
   const t = (request: FastifyRequest) => app.theme(request.tenant);
 

@@ -1,10 +1,6 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
-import type { FileStore } from '../../files/port.js';
-import type { MailService } from '../../mail/mail-service.js';
+import type { RequestContext } from '../../request-context.js';
 import type { Tenant } from '../../tenancy/registry.js';
 import type { AuthUser } from '../accounts/service.js';
 import { hashLinkToken, newLinkToken } from '../accounts/link-tokens.js';
@@ -12,15 +8,7 @@ import { protectionFrom, protectionOf } from './protection.js';
 import * as repo from './repository.js';
 
 /** What the accompaniment rules need for one request; `now` is the clock every date rule reads. */
-export interface YouthContext {
-  db: Kysely<Database>;
-  tenant: Tenant;
-  mail: MailService;
-  files: FileStore;
-  origin: string;
-  log: FastifyBaseLogger;
-  now: Date;
-}
+export type YouthContext = RequestContext;
 
 export const INVITATION_TTL_MS = 14 * 86_400_000;
 export const PARENTAL_CONSENT_TTL_MS = 14 * 86_400_000;

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { acceptMultipart, type UploadedFile } from '../../files/upload.js';
 import { requireUser } from '../../plugins/auth.js';
-import { origin } from '../../plugins/view.js';
+import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { ErrorResponse } from '../accounts/schemas.js';
 import { sendDownload } from '../applications/cv-file.js';
@@ -52,7 +52,7 @@ export default async function messagingApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   onlyWithFeature(fastify, 'messaging');
   acceptMultipart(fastify, { maxFileBytes: ATTACHMENT_MAX_BYTES, hardCap: ATTACHMENT_HARD_CAP, refusedCode: 'ATTACHMENT_REFUSED', tooLargeFields: { piece: 'messaging.attachment.tooLarge' } });
-  const ctx = (request: FastifyRequest): MessagingContext => ({ db: app.db, tenant: request.tenant, files: app.files, origin: origin(request), log: request.log, now: new Date() });
+  const ctx = (request: FastifyRequest): MessagingContext => requestContext(app, request);
   const t = (request: FastifyRequest) => {
     const theme = app.theme(request.tenant);
     return theme.t.bind(theme);

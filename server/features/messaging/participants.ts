@@ -7,7 +7,7 @@ import * as youth from '../accompaniment/repository.js';
 import { cvBankVisible } from '../accompaniment/service.js';
 import { findApplication } from '../applications/repository.js';
 import { FINAL_STATUSES } from '../applications/pipeline.js';
-import { memberRole } from '../companies/repository.js';
+import { listMembers, memberRole } from '../companies/repository.js';
 import * as repo from './repository.js';
 
 /**
@@ -212,7 +212,7 @@ export async function mayStart(t: TenantDb, tenant: Tenant, side: Side, subject:
 export async function participantIds(t: TenantDb, subject: Subject): Promise<string[]> {
   const ids = new Set<string>(subject.counsellorIds);
   if (subject.youngUserId) ids.add(subject.youngUserId);
-  if (subject.companyId) for (const id of await repo.companyMemberIds(t, subject.companyId)) ids.add(id);
+  if (subject.companyId) for (const member of await listMembers(t, subject.companyId)) ids.add(member.id);
   if (subject.team) for (const counsellor of await youth.counsellors(t)) ids.add(counsellor.id);
   return [...ids];
 }

@@ -236,22 +236,6 @@ export async function recipients(t: TenantDb, userIds: string[]) {
     .execute();
 }
 
-/** Member user ids of a company. */
-export async function companyMemberIds(t: TenantDb, companyId: string): Promise<string[]> {
-  const rows = await t.trx.selectFrom('company_members').select('user_id').where('tenant_id', '=', t.tenantId).where('company_id', '=', companyId).execute();
-  return rows.map((r) => r.user_id);
-}
-
-export async function companiesOf(t: TenantDb, userId: string) {
-  return t.trx
-    .selectFrom('company_members')
-    .innerJoin('companies', (j) => j.onRef('companies.id', '=', 'company_members.company_id').onRef('companies.tenant_id', '=', 'company_members.tenant_id'))
-    .where('company_members.tenant_id', '=', t.tenantId)
-    .where('company_members.user_id', '=', userId)
-    .select(['companies.id', 'companies.name'])
-    .execute();
-}
-
 export async function companyName(t: TenantDb, companyId: string) {
   return (await t.trx.selectFrom('companies').select('name').where('tenant_id', '=', t.tenantId).where('id', '=', companyId).executeTakeFirst())?.name;
 }

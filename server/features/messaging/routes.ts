@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../../errors.js';
 import { acceptMultipart, type UploadedFile } from '../../files/upload.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
-import { origin } from '../../plugins/view.js';
+import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { offerIdFrom } from '../accompaniment/forms.js';
 import { sendDownload } from '../applications/cv-file.js';
@@ -49,7 +49,7 @@ export default async function messagingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   onlyWithFeature(fastify, 'messaging');
   acceptMultipart(fastify, { maxFileBytes: ATTACHMENT_MAX_BYTES, hardCap: ATTACHMENT_HARD_CAP, refusedCode: 'ATTACHMENT_REFUSED', tooLargeFields: { piece: 'messaging.attachment.tooLarge' } });
-  const ctx = (request: FastifyRequest): MessagingContext => ({ db: app.db, tenant: request.tenant, files: app.files, origin: origin(request), log: request.log, now: new Date() });
+  const ctx = (request: FastifyRequest): MessagingContext => requestContext(app, request);
   const t = (request: FastifyRequest) => app.theme(request.tenant);
   const member = requireUser;
 

@@ -1,30 +1,20 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
-import type { FileStore } from '../../files/port.js';
 import type { UploadedFile } from '../../files/upload.js';
-import type { Tenant } from '../../tenancy/registry.js';
+import type { RequestContext } from '../../request-context.js';
 import { localDate, MAJORITY_AGE } from '../../youth/age.js';
 import type { AuthUser } from '../accounts/service.js';
 import { caseload } from '../accompaniment/repository.js';
 import { markEmployerAnswered } from '../applications/repository.js';
+import { companiesOfUser, listMembers } from '../companies/repository.js';
 import { acceptAttachment } from './attachments.js';
 import { queueNotifications } from './notifications.js';
 import { awaitsParentalConsent, mayStart, participantIds, resolveSubject, sideOf, subjectOfThread, type Side, type Subject, type SubjectRef } from './participants.js';
 import * as repo from './repository.js';
 import { sensitiveData, type SensitiveKind } from './sensitive-data.js';
 
-/** What the messaging rules need for one request; `now` is the clock (tests inject it). */
-export interface MessagingContext {
-  db: Kysely<Database>;
-  tenant: Tenant;
-  files: FileStore;
-  origin: string;
-  log: FastifyBaseLogger;
-  now: Date;
-}
+/** What the messaging rules need for one request (no mail: notifications go through their job). */
+export type MessagingContext = Omit<RequestContext, 'mail'>;
 
 export interface PostInput {
   body?: string;
@@ -64,7 +54,7 @@ export async function readThread(ctx: MessagingContext, user: AuthUser, threadId
     if (options.markRead) await repo.markRead(t, threadId, user.id, ctx.now);
     const reads = await repo.readsOf(t, threadId);
     const blocked = new Set((await repo.blockedBy(t, user.id)).map((b) => b.id));
-    const companyMembers = found.subject.companyId ? new Set(await repo.companyMemberIds(t, found.subject.companyId)) : new Set<string>();
+    const companyMembers = new Set(found.subject.companyId ? (await listMembers(t, found.subject.companyId)).map((m) => m.id) : []);
     const blockers = await repo.blockersAmong(t, user.id, await participantIds(t, found.subject));
     return {
       ...found,
@@ -217,7 +207,7 @@ export async function markThreadRead(ctx: MessagingContext, user: AuthUser, thre
 /** The user's threads, most recent activity first, with unread counts. */
 export async function listThreads(ctx: MessagingContext, user: AuthUser, limit = 100) {
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    const companies = user.role === 'employer' ? await repo.companiesOf(t, user.id) : [];
+    const companies = user.role === 'employer' ? await companiesOfUser(t, user.id) : [];
     const followed = user.role === 'counsellor' ? (await caseload(t, user.id)).map((row) => row.id) : [];
     const today = localDate(ctx.now, ctx.tenant.config.timezone);
     const minorBornAfter = `${Number(today.slice(0, 4)) - MAJORITY_AGE}${today.slice(4)}`;
@@ -295,7 +285,7 @@ export async function saveNotificationSettings(ctx: MessagingContext, user: Auth
 
 /** The company an employer writes for: their own, or the one named when they belong to several. */
 export async function companyOfEmployer(ctx: MessagingContext, user: AuthUser, wanted?: string): Promise<string> {
-  const companies = await withTenant(ctx.db, ctx.tenant.id, (t) => repo.companiesOf(t, user.id));
+  const companies = await withTenant(ctx.db, ctx.tenant.id, (t) => companiesOfUser(t, user.id));
   const company = wanted ? companies.find((c) => c.id === wanted) : companies[0];
   if (!company) throw new AppError('COMPANY_REQUIRED', 403);
   return company.id;

@@ -160,13 +160,3 @@ export async function suspendUsers(t: TenantDb, userIds: string[], now: Date): P
   await t.trx.updateTable('users').set({ disabled_at: now }).where('tenant_id', '=', t.tenantId).where('id', 'in', userIds).where('disabled_at', 'is', null).execute();
   await t.trx.updateTable('sessions').set({ revoked_at: now }).where('tenant_id', '=', t.tenantId).where('user_id', 'in', userIds).where('revoked_at', 'is', null).execute();
 }
-
-export async function companyMembers(t: TenantDb, companyId: string) {
-  return t.trx
-    .selectFrom('company_members')
-    .innerJoin('users', (j) => j.onRef('users.id', '=', 'company_members.user_id').onRef('users.tenant_id', '=', 'company_members.tenant_id'))
-    .where('company_members.tenant_id', '=', t.tenantId)
-    .where('company_members.company_id', '=', companyId)
-    .select(['users.id', 'users.email', 'users.display_name', 'users.role'])
-    .execute();
-}

@@ -5,7 +5,7 @@ import { REPORT_REASONS } from '../../db/database.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
 import type { FormPage } from '../../plugins/forms.js';
 import { perIp, type LimitRule } from '../../plugins/rate-limit.js';
-import { origin } from '../../plugins/view.js';
+import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { ErrorResponse } from '../accounts/schemas.js';
 import { visibleMessage } from '../messaging/service.js';
@@ -20,7 +20,6 @@ import {
   reportMessage,
   reportOffer,
   type ModerationAction,
-  type ModerationContext,
 } from './service.js';
 
 const Csrf = Type.Optional(Type.String({ maxLength: 200 }));
@@ -65,15 +64,7 @@ const DECISION_INFO: Record<ModerationAction, string> = {
 export default async function moderationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   onlyWithFeature(fastify, 'messaging');
-  const ctx = (request: FastifyRequest): ModerationContext => ({
-    db: app.db,
-    tenant: request.tenant,
-    mail: app.mail,
-    files: app.files,
-    origin: origin(request),
-    log: request.log,
-    now: new Date(),
-  });
+  const ctx = (request: FastifyRequest) => requestContext(app, request);
   const t = (request: FastifyRequest) => app.theme(request.tenant);
   const id = (request: FastifyRequest) => (request.params as { id: string }).id;
 

@@ -1,15 +1,12 @@
-import type { FastifyBaseLogger } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database, ReportReason } from '../../db/database.js';
+import type { ReportReason } from '../../db/database.js';
 import { withTenant } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
-import type { FileStore } from '../../files/port.js';
-import type { MailService } from '../../mail/mail-service.js';
-import type { Tenant } from '../../tenancy/registry.js';
+import type { RequestContext } from '../../request-context.js';
 import type { AuthUser } from '../accounts/service.js';
 import { protectionOf } from '../accompaniment/protection.js';
 import { recordAdminAction } from '../admin/audit.js';
 import { visibleMessage } from '../messaging/service.js';
+import { listMembers } from '../companies/repository.js';
 import { changeOfferStatus } from '../offers/manage-service.js';
 import * as repo from './repository.js';
 
@@ -20,15 +17,7 @@ import * as repo from './repository.js';
  * admin audit log, in the same transaction as its effect.
  */
 
-export interface ModerationContext {
-  db: Kysely<Database>;
-  tenant: Tenant;
-  mail: MailService;
-  files: FileStore;
-  origin: string;
-  log: FastifyBaseLogger;
-  now: Date;
-}
+export type ModerationContext = RequestContext;
 
 /** Distinct reporters after which a message is hidden pending review. */
 export const HIDE_AFTER_REPORTS = 2;
@@ -141,9 +130,9 @@ export async function decideOnOffer(ctx: ModerationContext, admin: AuthUser, off
     const decision = action === 'restore' ? 'dismissed' : action === 'hide' ? 'hidden' : action === 'warn' ? 'warned' : 'suspended';
     await repo.resolve(t, { offerId }, decision, admin.id, ctx.now);
     await recordAdminAction(t, admin, `offer.report_${decision}`, { type: 'offer', id: offerId }, { company: offer.company_name });
-    const members = await repo.companyMembers(t, offer.company_id);
+    const members = await listMembers(t, offer.company_id);
     if (action === 'suspend') {
-      await repo.suspendUsers(t, members.filter((m) => m.role === 'employer').map((m) => m.id), ctx.now);
+      await repo.suspendUsers(t, members.map((m) => m.id), ctx.now);
       for (const member of members) await recordAdminAction(t, admin, 'user.suspend', { type: 'user', id: member.id }, { reason: 'offer', offer: offerId });
     }
     return action === 'warn' ? members : [];
