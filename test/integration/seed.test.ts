@@ -120,7 +120,8 @@ describe('demo seed', () => {
 
   // The seed's identity must not move with the clock: the winter branch once drew from the random
   // stream only in December, so every later id and value changed with the date.
-  it('gives the same rows, but for their dates, whatever the day it runs, and is idempotent on each', async () => {
+  // Thirteen full seeds: a minute or two when the machine is busy with the rest of the suite.
+  it('gives the same rows, but for their dates, whatever the day it runs, and is idempotent on each', { timeout: 180_000 }, async () => {
     const identities = new Map<string, string>();
     for (const day of SEED_DAYS) {
       await sql`truncate users, companies, company_members, memberships, offers cascade`.execute(db.admin);

@@ -101,7 +101,7 @@ describe('GDPR: privacy notice, export, deletion, retention', () => {
     await t.db.admin.updateTable('applications').set({ created_at: old, status_changed_at: old } as never).where('email', 'in', ['ancien@exemple.fr', 'sans-compte@exemple.fr']).execute();
 
     const report = await applyRetention(t.app.db, t.app.tenants, t.app.files);
-    expect(report.montagne).toEqual({ candidates: 1, anonymousApplications: 1, rejectedApplications: 0 });
+    expect(report.montagne).toEqual({ candidates: 1, anonymousApplications: 1, rejectedApplications: 0, anonymisedThreads: 0, deletedThreads: 0, deletedAttachments: 0 });
     const emails = (await t.db.admin.selectFrom('users').select('email').where('tenant_id', '=', 'montagne').execute()).map((u) => u.email);
     expect(emails).not.toContain('ancien@exemple.fr');
     expect(emails).toContain('actif@exemple.fr');
