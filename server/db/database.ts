@@ -677,8 +677,7 @@ export interface CandidateRecommendationsTable {
   decided_at: NullableTimestamp;
 }
 
-export const THREAD_KINDS = ['accompaniment', 'application', 'offer_partnership', 'cv_contact'] as const;
-export type ThreadKind = (typeof THREAD_KINDS)[number];
+export type ThreadKind = 'accompaniment' | 'application' | 'offer_partnership' | 'cv_contact';
 
 /** A conversation about one object; who takes part follows from the object (features/messaging). */
 export interface ThreadsTable {
@@ -724,8 +723,7 @@ export interface ThreadReadsTable {
 
 export const REPORT_REASONS = ['harassment', 'discrimination', 'money_request', 'fraudulent_offer', 'sexual_content', 'sensitive_data'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
-export const REPORT_DECISIONS = ['hidden', 'dismissed', 'warned', 'suspended'] as const;
-export type ReportDecision = (typeof REPORT_DECISIONS)[number];
+export type ReportDecision = 'hidden' | 'dismissed' | 'warned' | 'suspended';
 
 /** "Signaler": a message or an offer reported by a user, until a tenant admin decides. */
 export interface AbuseReportsTable {

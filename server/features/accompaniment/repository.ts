@@ -29,7 +29,6 @@ export async function youngPerson(t: TenantDb, userId: string) {
     ])
     .executeTakeFirst();
 }
-export type YoungPersonRow = NonNullable<Awaited<ReturnType<typeof youngPerson>>>;
 
 /** The board's counsellors (its "équipe emploi"), enabled accounts only. */
 export async function counsellors(t: TenantDb) {
@@ -67,7 +66,6 @@ export async function accompanimentOf(t: TenantDb, youngUserId: string) {
     .select(['referent.display_name as referent_name', 'referent.email as referent_email'])
     .executeTakeFirst();
 }
-export type AccompanimentRow = NonNullable<Awaited<ReturnType<typeof accompanimentOf>>>;
 
 /**
  * The counsellors who follow a young person now: the referent and the delegated colleagues of an

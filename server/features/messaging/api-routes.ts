@@ -8,6 +8,7 @@ import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { ErrorResponse } from '../accounts/schemas.js';
 import { sendDownload } from '../applications/cv-file.js';
+import { postsPerUser } from './routes.js';
 import { ATTACHMENT_HARD_CAP, ATTACHMENT_MAX_BYTES } from './attachments.js';
 import type { SubjectRef } from './participants.js';
 import { messageResource, threadResource } from './presenter.js';
@@ -81,6 +82,7 @@ export default async function messagingApiRoutes(fastify: FastifyInstance) {
     '/api/v1/threads',
     {
       onRequest: requireUser,
+      preHandler: app.limit([postsPerUser]),
       schema: {
         tags,
         summary: 'Écrire à propos d’un objet (nouvelle conversation)',
@@ -89,7 +91,7 @@ export default async function messagingApiRoutes(fastify: FastifyInstance) {
           'a été recommandé ou est dans la CVthèque ; les conseillers aux jeunes qu’ils suivent. Moins de 15 ans sans consentement parental : 403 PARENTAL_CONSENT_REQUIRED pour les conversations avec une entreprise.',
         security: bearer,
         body: StartThreadBody,
-        response: { 201: PostedResponse, 200: PostedResponse, ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 201: PostedResponse, 200: PostedResponse, ...errors(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -147,6 +149,7 @@ export default async function messagingApiRoutes(fastify: FastifyInstance) {
     {
       onRequest: requireUser,
       bodyLimit: ATTACHMENT_HARD_CAP,
+      preHandler: app.limit([postsPerUser]),
       schema: {
         tags,
         summary: 'Envoyer un message',
@@ -156,7 +159,7 @@ export default async function messagingApiRoutes(fastify: FastifyInstance) {
         security: bearer,
         params: ThreadIdParams,
         body: PostMessageBody,
-        response: { 201: PostedResponse, ...errors(400, 401, 403, 404, 409, 413, 422) },
+        response: { 201: PostedResponse, ...errors(400, 401, 403, 404, 409, 413, 422, 429) },
       },
     },
     async (request, reply) => {

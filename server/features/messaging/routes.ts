@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../../errors.js';
 import { acceptMultipart, type UploadedFile } from '../../files/upload.js';
 import { requireRole, requireUser } from '../../plugins/auth.js';
+import type { LimitRule } from '../../plugins/rate-limit.js';
 import { requestContext } from '../../request-context.js';
 import { onlyWithFeature } from '../../tenancy/feature-gate.js';
 import { offerIdFrom } from '../accompaniment/forms.js';
@@ -38,6 +39,14 @@ interface Composer {
 }
 
 const INFO: Record<string, string> = { reglages: 'messaging.info.settings', bloque: 'messaging.info.blocked', debloque: 'messaging.info.unblocked' };
+
+/** Messages written per account, pages and API alike: a conversation never needs more; a spammer does. */
+export const postsPerUser: LimitRule = {
+  name: 'messages/user',
+  max: 60,
+  windowMs: 10 * 60_000,
+  key: (request) => (request.user ? `${request.tenant.id}|user|${request.user.id}` : undefined),
+};
 
 /**
  * The messaging pages (/messages…): the list of the user's threads, a thread (messages, composer
@@ -188,6 +197,7 @@ export default async function messagingRoutes(fastify: FastifyInstance) {
       {
         onRequest: route.guard,
         bodyLimit: ATTACHMENT_HARD_CAP,
+        preHandler: app.limit([postsPerUser]),
         schema: { ...params, querystring: CvContactQuery, body: ComposerBody },
         errorHandler: async (error, request, reply) => {
           const composer = composerOf(request, error);
@@ -210,6 +220,7 @@ export default async function messagingRoutes(fastify: FastifyInstance) {
     {
       onRequest: member,
       bodyLimit: ATTACHMENT_HARD_CAP,
+      preHandler: app.limit([postsPerUser]),
       schema: { params: ThreadIdParams, body: ComposerBody },
       errorHandler: async (error, request, reply) => {
         const composer = composerOf(request, error);

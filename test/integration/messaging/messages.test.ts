@@ -153,6 +153,17 @@ describe('messages', () => {
     expect(page).not.toContain('name="body"');
   });
 
+  it('limits the messages an account writes (60 per 10 minutes), with Retry-After', async () => {
+    const talkative = await youthWorld(t, 'bavard');
+    const client = await bearerClient(t.app, DIJON, talkative.young.email);
+    const thread = (await client.json('POST', '/api/v1/threads', { kind: 'accompaniment', body: 'Message 1' })).json().thread.id;
+    for (let n = 2; n <= 60; n++) expect((await client.json('POST', `/api/v1/threads/${thread}/messages`, { body: `Message ${n}` })).statusCode).toBe(201);
+    const refused = await client.json('POST', `/api/v1/threads/${thread}/messages`, { body: 'Message 61' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(await t.db.admin.selectFrom('messages').select('id').where('thread_id', '=', thread).execute()).toHaveLength(60);
+  });
+
   it('documents every messaging route in the OpenAPI document', async () => {
     const doc = (await t.app.inject({ url: '/api/docs/json', headers: { host: DIJON } })).json();
     for (const path of [
