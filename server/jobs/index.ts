@@ -3,6 +3,7 @@ import { createBillingProvider } from '../features/billing/providers/index.js';
 import { defineBillingJobs } from './membership-reminders.js';
 import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
 import { defineFeedJobs } from './feed-jobs.js';
+import { defineMessagingJobs } from './messaging-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
 import { defineSharedTimeJobs } from './shared-time.js';
@@ -21,5 +22,6 @@ export function createWorker(app: FastifyInstance): Worker {
   defineRetentionJob(worker, app);
   defineSharedTimeJobs(worker, app);
   defineFeedJobs(worker, app);
+  defineMessagingJobs(worker, app);
   return worker;
 }
