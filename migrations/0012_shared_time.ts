@@ -184,17 +184,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each row when (new.status = 'filled' and old.status is distinct from 'filled')
     execute function shared_time_offer_filled()`.execute(db);
 
-  // GE staff actions on needs and proposals go to the admin journal.
+  // GE staff actions on needs and proposals go to the admin journal (with 0011's 'message').
   await sql`alter table admin_audit_log drop constraint admin_audit_log_target_type_check`.execute(db);
   await sql`alter table admin_audit_log add constraint admin_audit_log_target_type_check
-    check (target_type in ('offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal'))`.execute(db);
+    check (target_type in ('offer', 'company', 'user', 'settings', 'message', 'shared_time_need', 'shared_time_proposal'))`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from admin_audit_log where target_type in ('shared_time_need', 'shared_time_proposal')`.execute(db);
   await sql`alter table admin_audit_log drop constraint admin_audit_log_target_type_check`.execute(db);
   await sql`alter table admin_audit_log add constraint admin_audit_log_target_type_check
-    check (target_type in ('offer', 'company', 'user', 'settings'))`.execute(db);
+    check (target_type in ('offer', 'company', 'user', 'settings', 'message'))`.execute(db);
   await sql`drop trigger if exists shared_time_offer_filled on offers`.execute(db);
   await sql`drop function if exists shared_time_offer_filled()`.execute(db);
   for (const table of [...TENANT_TABLES].reverse()) await db.schema.dropTable(table).ifExists().execute();

@@ -8,7 +8,7 @@ const TENANT_TABLES = ['hires', 'hire_follow_ups', 'offer_views_daily'];
 const HIRE_CONTRACTS = ['cdi', 'cdd', 'seasonal', 'interim', 'apprenticeship'];
 const ATTRIBUTIONS = ['platform_application', 'counsellor_recommendation', 'platform_contact', 'declared_only'];
 const END_REASONS = ['end_of_contract', 'resignation', 'dismissal', 'trial_period', 'mutual_agreement', 'other'];
-const AUDIT_TARGETS_0012 = ['offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal'];
+const AUDIT_TARGETS_0012 = ['offer', 'company', 'user', 'settings', 'message', 'shared_time_need', 'shared_time_proposal'];
 
 const list = (values: string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
 
@@ -141,7 +141,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index offer_views_daily_day on offer_views_daily (tenant_id, day)`.execute(db);
 
   // Hires the pipeline recorded before this migration: each hired application gets its hire row, with
-  // the offer's contract and hours as recorded then; the nature stays undeclared (nobody declared it).
+  // the offer's contract and hours as recorded then, attributed to the counsellor's recommendation when
+  // there was one (0011); the nature stays undeclared (nobody declared it).
   await sql`
     insert into hires (tenant_id, company_id, offer_id, application_id, candidate_user_id, person_key, title, contract,
                        weekly_hours, hired_on, planned_start, planned_end, attribution, created_at)
@@ -153,7 +154,8 @@ export async function up(db: Kysely<any>): Promise<void> {
            (coalesce(a.hired_at, a.status_changed_at) at time zone 'Europe/Paris')::date,
            greatest(o.start_date, (coalesce(a.hired_at, a.status_changed_at) at time zone 'Europe/Paris')::date),
            case when o.end_date >= greatest(o.start_date, (coalesce(a.hired_at, a.status_changed_at) at time zone 'Europe/Paris')::date) then o.end_date end,
-           'platform_application', coalesce(a.hired_at, a.status_changed_at)
+           case when a.recommended_by is not null then 'counsellor_recommendation' else 'platform_application' end,
+           coalesce(a.hired_at, a.status_changed_at)
     from applications a join offers o on o.id = a.offer_id and o.tenant_id = a.tenant_id
     where a.status = 'hired'`.execute(db);
 

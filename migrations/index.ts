@@ -8,6 +8,7 @@ import * as m0006 from './0006_candidates.js';
 import * as m0007 from './0007_company_logo.js';
 import * as m0008 from './0008_tenant_settings.js';
 import * as m0009 from './0009_search_speed.js';
+import * as m0011 from './0011_messaging.js';
 import * as m0012 from './0012_shared_time.js';
 import * as m0013 from './0013_reports.js';
 import * as m0014 from './0014_feeds.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0007_company_logo': m0007,
   '0008_tenant_settings': m0008,
   '0009_search_speed': m0009,
+  '0011_messaging': m0011,
   '0012_shared_time': m0012,
   '0013_reports': m0013,
   '0014_feeds': m0014,

@@ -48,6 +48,12 @@ import hiresRoutes from './features/hires/routes.js';
 import hiresApiRoutes from './features/hires/api-routes.js';
 import reportsRoutes from './features/reports/routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
+import accompanimentRoutes from './features/accompaniment/routes.js';
+import counsellorRoutes from './features/accompaniment/counsellor-routes.js';
+import messagingPlugin from './features/messaging/plugin.js';
+import messagingRoutes from './features/messaging/routes.js';
+import messagingApiRoutes from './features/messaging/api-routes.js';
+import moderationRoutes from './features/moderation/routes.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
@@ -163,6 +169,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sharedTimeApiRoutes);
   await app.register(feedsRoutes);
   await app.register(partnerApiRoutes);
+  // The collaborative youth board (features.messaging): counsellors, recommendations, threads, moderation.
+  await app.register(messagingPlugin);
+  await app.register(accompanimentRoutes);
+  await app.register(counsellorRoutes);
+  await app.register(messagingRoutes);
+  await app.register(messagingApiRoutes);
+  await app.register(moderationRoutes);
   // Evidence for funders and members (issue #15): hires and their follow-ups, employers' statistics, reports.
   await app.register(hiresRoutes);
   await app.register(hiresApiRoutes);

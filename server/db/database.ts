@@ -51,6 +51,25 @@ export interface Database {
   partner_api_keys: PartnerApiKeysTable;
   offer_exports: OfferExportsTable;
   france_travail_states: FranceTravailStatesTable;
+  // The collaborative youth board (migration 0011, issue #13).
+  accompaniments: AccompanimentsTable;
+  accompaniment_delegates: AccompanimentDelegatesTable;
+  accompaniment_invitations: AccompanimentInvitationsTable;
+  follow_up_events: FollowUpEventsTable;
+  accompaniment_notes: AccompanimentNotesTable;
+  parental_consents: ParentalConsentsTable;
+  cv_bank_entries: CvBankEntriesTable;
+  offer_suggestions: OfferSuggestionsTable;
+  candidate_recommendations: CandidateRecommendationsTable;
+  threads: ThreadsTable;
+  messages: MessagesTable;
+  thread_reads: ThreadReadsTable;
+  abuse_reports: AbuseReportsTable;
+  user_blocks: UserBlocksTable;
+  notification_settings: NotificationSettingsTable;
+  notification_states: NotificationStatesTable;
+  notification_sends: NotificationSendsTable;
+  // Evidence for funders and members (migration 0013, issue #15).
   hires: HiresTable;
   hire_follow_ups: HireFollowUpsTable;
   offer_views_daily: OfferViewsDailyTable;
@@ -137,6 +156,8 @@ export interface UsersTable {
   email_verified_at: NullableTimestamp;
   disabled_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Asked at sign-up on youth boards (migration 0011): minors' protection. */
+  birth_date: DateOnly;
 }
 
 export const SESSION_KINDS = ['browser', 'api'] as const;
@@ -346,7 +367,7 @@ export interface CompanyInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'shared_time_need', 'shared_time_proposal', 'hire'] as const;
+export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'message', 'shared_time_need', 'shared_time_proposal', 'hire'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 /** What tenant admins did (migration 0004; target `settings` without id since 0008): insert-only for the app. */
@@ -433,7 +454,8 @@ export interface StoredFilesTable {
   created_at: Generated<Date>;
 }
 
-export const APPLICATION_STATUSES = ['new', 'viewed', 'shortlisted', 'interview', 'hired', 'rejected'] as const;
+/** `unanswered`: a recommended application closed by the app after the tenant's delay (migration 0011). */
+export const APPLICATION_STATUSES = ['new', 'viewed', 'shortlisted', 'interview', 'hired', 'rejected', 'unanswered'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** An application to an offer (migration 0006); anonymised (not deleted) when the candidate leaves. */
@@ -455,7 +477,29 @@ export interface ApplicationsTable {
   consent_at: ColumnType<Date, Date | string, Date | string>;
   anonymised_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Migration 0011: the counsellor who recommended the candidate and the note the employer reads. */
+  recommended_by: string | null;
+  recommendation_note: string | null;
+  refusal_reason: RefusalReason | null;
+  refusal_reason_shared: Generated<boolean>;
+  employer_answered_at: NullableTimestamp;
+  /** First time the application reached "interview": minors' contact details are shown from then on. */
+  interview_at: NullableTimestamp;
+  reminder_sent_at: NullableTimestamp;
 }
+
+export const REFUSAL_REASONS = [
+  'position_filled',
+  'profile_mismatch',
+  'lacking_skills',
+  'incompatible_schedule',
+  'mobility',
+  'unreachable',
+  'did_not_attend',
+  'candidate_declined',
+  'other',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** The employer's private notes on an application (migration 0006). */
 export interface ApplicationNotesTable {
@@ -793,6 +837,231 @@ export interface FranceTravailStatesTable {
   last_sent_on: ColumnType<string, string, string>;
 }
 
+// The collaborative youth board (migration 0011, issue #13)
+
+export const CONSENT_CHANNELS = ['app', 'interview'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+export type AccompanimentStatus = 'requested' | 'active' | 'ended';
+
+/** A young person followed by the mission locale: one row per young person, the referent counsellor. */
+export interface AccompanimentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  young_user_id: string;
+  referent_user_id: string | null;
+  status: AccompanimentStatus;
+  consent_at: NullableTimestamp;
+  consent_channel: ConsentChannel | null;
+  requested_at: NullableTimestamp;
+  started_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  next_appointment_at: NullableTimestamp;
+  next_appointment_place: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Colleagues of the referent who follow the young person too. */
+export interface AccompanimentDelegatesTable {
+  tenant_id: string;
+  accompaniment_id: string;
+  counsellor_user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** A counsellor's e-mailed invitation to be followed (SHA-256 of the token stored). */
+export interface AccompanimentInvitationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  counsellor_user_id: string | null;
+  email: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  accepted_at: NullableTimestamp;
+}
+
+export const FOLLOW_UP_KINDS = ['contact', 'interview', 'workshop', 'job_start'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export interface FollowUpEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  accompaniment_id: string;
+  kind: FollowUpKind;
+  happened_on: ColumnType<string, string, string>;
+  note: string | null;
+  author_user_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Notes private to the mission locale: never shown to the young person nor to companies. */
+export interface AccompanimentNotesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  accompaniment_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+/** A parent's consent for an under-15 (double opt-in of the parent's address). */
+export interface ParentalConsentsTable {
+  user_id: string;
+  tenant_id: string;
+  parent_email: string;
+  token_hash: string | null;
+  requested_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  confirmed_at: NullableTimestamp;
+}
+
+/** A CV validated by a counsellor; in the CV bank once the young person consents. */
+export interface CvBankEntriesTable {
+  user_id: string;
+  tenant_id: string;
+  validated_file_id: string;
+  validated_by: string | null;
+  validated_at: Generated<Date>;
+  consent_at: NullableTimestamp;
+}
+
+/** An offer a counsellor recommends to a young person. */
+export interface OfferSuggestionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  young_user_id: string;
+  counsellor_user_id: string | null;
+  note: string | null;
+  created_at: Generated<Date>;
+  seen_at: NullableTimestamp;
+}
+
+export type RecommendationStatus = 'awaiting_consent' | 'sent' | 'declined';
+
+/** A young person recommended for an offer; with their agreement it becomes an application. */
+export interface CandidateRecommendationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  young_user_id: string;
+  counsellor_user_id: string | null;
+  note_for_employer: string | null;
+  private_note: string | null;
+  status: RecommendationStatus;
+  consent_at: NullableTimestamp;
+  consent_channel: ConsentChannel | null;
+  application_id: string | null;
+  origin: string;
+  created_at: Generated<Date>;
+  decided_at: NullableTimestamp;
+}
+
+export type ThreadKind = 'accompaniment' | 'application' | 'offer_partnership' | 'cv_contact';
+
+/** A conversation about one object; who takes part follows from the object (features/messaging). */
+export interface ThreadsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: ThreadKind;
+  accompaniment_id: string | null;
+  application_id: string | null;
+  offer_id: string | null;
+  company_id: string | null;
+  young_user_id: string | null;
+  /** The site the thread was written on: links in its e-mails point there. */
+  origin: string;
+  created_by: string | null;
+  last_message_at: Generated<Date>;
+  anonymised_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  thread_id: string;
+  author_user_id: string | null;
+  body: string | null;
+  offer_id: string | null;
+  attachment_file_id: string | null;
+  attachment_name: string | null;
+  attachment_media_type: string | null;
+  attachment_size: number | null;
+  created_at: Generated<Date>;
+  hidden_at: NullableTimestamp;
+  hidden_by: string | null;
+  deleted_at: NullableTimestamp;
+}
+
+export interface ThreadReadsTable {
+  tenant_id: string;
+  thread_id: string;
+  user_id: string;
+  last_read_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export const REPORT_REASONS = ['harassment', 'discrimination', 'money_request', 'fraudulent_offer', 'sexual_content', 'sensitive_data'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+export type ReportDecision = 'hidden' | 'dismissed' | 'warned' | 'suspended';
+
+/** "Signaler": a message or an offer reported by a user, until a tenant admin decides. */
+export interface AbuseReportsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  message_id: string | null;
+  offer_id: string | null;
+  reporter_user_id: string | null;
+  reporter_is_minor: Generated<boolean>;
+  reason: ReportReason;
+  details: string | null;
+  created_at: Generated<Date>;
+  resolved_at: NullableTimestamp;
+  resolved_by: string | null;
+  decision: ReportDecision | null;
+}
+
+export interface UserBlocksTable {
+  tenant_id: string;
+  blocker_user_id: string;
+  blocked_user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** Per-user e-mail settings of the messaging (no row: each thread on, digest off). */
+export interface NotificationSettingsTable {
+  user_id: string;
+  tenant_id: string;
+  each_thread: Generated<boolean>;
+  daily_digest: Generated<boolean>;
+  last_digest_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** Per thread and recipient: messages not yet e-mailed since `pending_since`, and the last e-mail. */
+export interface NotificationStatesTable {
+  tenant_id: string;
+  thread_id: string;
+  user_id: string;
+  pending_since: NullableTimestamp;
+  last_sent_at: NullableTimestamp;
+}
+
+/** One notification e-mail: recorded before it goes out, marked sent after (idempotent across restarts). */
+export interface NotificationSendsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  thread_id: string | null;
+  kind: 'thread' | 'digest';
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  window_end: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<'pending' | 'sent'>;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
 // Evidence for funders and members (migration 0013, issue #15).
 
 export const HIRE_CONTRACTS = ['cdi', 'cdd', 'seasonal', 'interim', 'apprenticeship'] as const;

@@ -4,6 +4,7 @@ import { defineBillingJobs } from './membership-reminders.js';
 import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
 import { defineFeedJobs } from './feed-jobs.js';
 import { defineHireJobs } from './hire-follow-ups.js';
+import { defineMessagingJobs } from './messaging-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
 import { defineSharedTimeJobs } from './shared-time.js';
@@ -23,5 +24,6 @@ export function createWorker(app: FastifyInstance): Worker {
   defineSharedTimeJobs(worker, app);
   defineFeedJobs(worker, app);
   defineHireJobs(worker, app);
+  defineMessagingJobs(worker, app);
   return worker;
 }

@@ -21,7 +21,7 @@ export interface FormField {
   name: string;
   /** Strings key of the label. */
   label: string;
-  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea' | 'select' | 'date' | 'url' | 'file';
+  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea' | 'select' | 'date' | 'url' | 'file' | 'datetime-local';
   /** Strings key of a hint shown under the label. */
   hint?: string;
   required?: boolean;
@@ -67,6 +67,8 @@ declare module 'fastify' {
     form?: FormPage;
     /** `false` only for machine-to-machine POSTs that carry no cookie (e.g. a signed webhook). */
     csrf?: boolean;
+    /** What the form's page shows besides the form (a person's name…), loaded again when a refused post re-renders it. */
+    formData?: (request: FastifyRequest) => Promise<Record<string, unknown>>;
   }
   interface FastifyReply {
     /** Renders the route's form page (config.form) with values, errors and a fresh CSRF token. */
@@ -201,15 +203,20 @@ export async function renderFormError(request: FastifyRequest, reply: FastifyRep
   const theme = request.server.theme(request.tenant);
   const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
   const values = { ...(request.query as Record<string, unknown>), ...body };
+  // The page's own data; when it cannot be loaded (another tenant's id…) the plain error page answers.
+  const load = request.routeOptions.config?.formData;
+  const data = load ? await load(request).catch(() => undefined) : undefined;
+  if (load && !data) return false;
   const validation = (error as FastifyError).validation;
   if (validation) {
-    await reply.form({ values, errors: validationMessages(theme, form, error as FastifyError, body), status: 400 });
+    await reply.form({ values, errors: validationMessages(theme, form, error as FastifyError, body), status: 400, data });
     return true;
   }
   const fields = error instanceof AppError ? error.fields : {};
   const code = error instanceof AppError ? error.code : ((error as FastifyError).code ?? 'BAD_REQUEST');
   const hasFieldErrors = Object.keys(fields).length > 0;
   await reply.form({
+    data,
     values,
     errors: fields,
     message: hasFieldErrors ? undefined : (theme.strings[`errors.${code}`] ?? theme.t('errors.BAD_REQUEST')),

@@ -41,6 +41,7 @@ export default fp(
           { name: 'lieux', description: 'Communes (autocomplétion)' },
           { name: 'temps partagé', description: 'Besoins à temps partiel ou saisonniers et combinaisons (groupements d’employeurs)' },
           { name: 'partenaires', description: 'Offres diffusables, pour les sites partenaires (clé d’API, lecture seule)' },
+          { name: 'messagerie', description: 'Conversations entre jeunes, conseillers et entreprises (sites où la messagerie est activée)' },
         ],
       },
       transform: ({ schema, url }) => {

@@ -244,6 +244,19 @@ export const TenantConfigSchema = Type.Object(
         { additionalProperties: false, description: 'Personal data retention (optional).' },
       ),
     ),
+    recommendations: Type.Optional(
+      Type.Object(
+        {
+          autoCloseDays: Type.Integer({
+            minimum: 14,
+            maximum: 180,
+            description:
+              'A young person recommended by a counsellor: without an answer from the employer after this many days, the application closes as « sans réponse » (14–180, default 45). The employer is reminded after 7 days.',
+          }),
+        },
+        { additionalProperties: false, description: 'Recommended applications of a youth board (optional, with features.messaging).' },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'Cordée tenant (tenants/<slug>/tenant.json)', description: 'Configuration of one job board. Unknown keys are errors.' },
 );
@@ -252,6 +265,12 @@ export const DEFAULT_RETENTION_MONTHS = 24;
 
 /** Months of inactivity after which a tenant's candidate data is deleted. */
 export const retentionMonths = (config: Pick<TenantConfig, 'privacy'>): number => config.privacy?.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
+
+export const DEFAULT_RECOMMENDATION_AUTO_CLOSE_DAYS = 45;
+
+/** Days after which a recommended application still unanswered closes as « sans réponse ». */
+export const recommendationAutoCloseDays = (config: Pick<TenantConfig, 'recommendations'>): number =>
+  config.recommendations?.autoCloseDays ?? DEFAULT_RECOMMENDATION_AUTO_CLOSE_DAYS;
 
 export type TenantConfig = Static<typeof TenantConfigSchema>;
 export type MembershipTier = Static<typeof Tier>;

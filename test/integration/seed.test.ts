@@ -119,6 +119,26 @@ describe('demo seed', () => {
     ]);
   });
 
+  it('gives dijon its collaborative side: caseloads, threads, two recommended applications, a partnership thread', async () => {
+    const samir = await db.admin.selectFrom('users').select('id').where('email', '=', 'conseiller@dijon.demo').executeTakeFirstOrThrow();
+    const caseload = await db.admin.selectFrom('accompaniments').select(['status', 'consent_channel']).where('referent_user_id', '=', samir.id).execute();
+    expect(caseload.length).toBeGreaterThanOrEqual(3);
+    expect(caseload.every((a) => a.status === 'active' && a.consent_channel !== null)).toBe(true);
+    const recommended = await db.admin
+      .selectFrom('applications')
+      .innerJoin('companies', 'companies.id', 'applications.company_id')
+      .select(['companies.name', 'applications.recommended_by'])
+      .where('applications.recommended_by', 'is not', null)
+      .execute();
+    expect(recommended).toHaveLength(2);
+    expect(recommended.every((a) => a.name === 'Brasserie des Ducs' && a.recommended_by === samir.id)).toBe(true);
+    const kinds = await db.admin.selectFrom('threads').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', 'dijon').groupBy('kind').execute();
+    expect(Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]))).toEqual({ accompaniment: 2, application: 1, offer_partnership: 1 });
+    const ines = await db.admin.selectFrom('users').select('birth_date').where('email', '=', 'jeune@dijon.demo').executeTakeFirstOrThrow();
+    expect(ines.birth_date).not.toBeNull();
+    expect(await db.admin.selectFrom('threads').select('id').where('tenant_id', '=', 'montagne').execute()).toEqual([]);
+  });
+
   it('uses well-formed SIRETs, real NAF codes and the tenant’s membership grid', async () => {
     const companies = await db.admin.selectFrom('companies').select(['siret', 'naf_code', 'tenant_id', 'headcount', 'id']).execute();
     for (const company of companies) {
@@ -203,7 +223,11 @@ describe('demo seed', () => {
         || (select md5(string_agg(u.id::text, '|' order by u.id)) from users u)
         || (select md5(string_agg(concat_ws(',', n.id, n.company_id, n.title, n.status, n.rome_code, n.sites::text, n.periods::text, n.licences::text,
                n.hourly_wage, n.min_commitment_months, n.weekly_minutes, n.annual_minutes, n.validated_by), '|' order by n.id)) from shared_time_needs n)
-        || (select md5(string_agg(concat_ws(',', s.company_id, s.public_body, s.employer_group, s.competitor_ids::text), '|' order by s.company_id)) from shared_time_members s) as digest
+        || (select md5(string_agg(concat_ws(',', s.company_id, s.public_body, s.employer_group, s.competitor_ids::text), '|' order by s.company_id)) from shared_time_members s)
+        || (select md5(string_agg(concat_ws(',', a.id, a.offer_id, a.user_id, a.status, a.recommended_by, a.recommendation_note), '|' order by a.id)) from applications a)
+        || (select md5(string_agg(concat_ws(',', acc.id, acc.young_user_id, acc.referent_user_id, acc.status, acc.consent_channel), '|' order by acc.id)) from accompaniments acc)
+        || (select md5(string_agg(concat_ws(',', m.id, m.thread_id, m.author_user_id, m.body), '|' order by m.id)) from messages m)
+        || (select md5(string_agg(concat_ws(',', th.id, th.kind, th.application_id, th.offer_id, th.young_user_id), '|' order by th.id)) from threads th) as digest
       from offers o`.execute(db.admin);
     return result.rows[0].digest;
   }

@@ -6,6 +6,7 @@ import type { MembershipTier } from '../../tenancy/tenant-config.js';
 import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js';
 import { dijon } from './dijon.js';
 import { geOccitanie } from './ge-occitanie.js';
+import { seedDijonCollaboration } from './dijon-collaboration.js';
 import { montagne } from './montagne.js';
 import { insertSharedTime } from './shared-time.js';
 import { SHARED_TIME_SEEDS } from './shared-time-needs.js';
@@ -17,6 +18,8 @@ export const DEMO_PASSWORD = 'cordee-demo';
 
 /** Demo data exists for the three demo tenants; forks and new tenants start empty. */
 const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon, 'ge-occitanie': geOccitanie };
+/** Demo data of a board's features beyond companies and offers, in its own module (rows written: 0 on a second run). */
+const EXTRAS: Record<string, (t: TenantDb, now: Date) => Promise<number>> = { dijon: seedDijonCollaboration };
 
 export interface SeedReport {
   tenant: string;
@@ -59,7 +62,8 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
     const staffId = stableUuid(`${tenant.id}:user:${catalogue.staff.find((s) => s.role === 'admin')!.email}`);
     const inserted = await withTenant(db, tenant.id, async (tdb) => {
       const written = await insertAll(tdb, rows);
-      return written + (shared ? await insertSharedTime(tdb, tenant, shared, companyIds, staffId, now) : 0);
+      const sharedTime = shared ? await insertSharedTime(tdb, tenant, shared, companyIds, staffId, now) : 0;
+      return written + sharedTime + ((await EXTRAS[tenant.id]?.(tdb, now)) ?? 0);
     });
     reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
   }

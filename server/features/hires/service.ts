@@ -56,6 +56,8 @@ export interface HiredApplication {
   user_id: string | null;
   email: string;
   anonymised_at: Date | null;
+  /** The counsellor who recommended the candidate (issue #13), if any. */
+  recommended_by: string | null;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function openHireFromApplication(t: TenantDb, tenant: Tenant, appli
     application_id: application.id,
     candidate_user_id: application.user_id,
     person_key: application.anonymised_at ? null : personKey(tenant.id, application.email),
-    attribution: 'platform_application',
+    attribution: application.recommended_by ? 'counsellor_recommendation' : 'platform_application',
     recorded_by: actor.id,
   } as Parameters<typeof repo.insertHire>[1]);
 }

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.js';
+import { createTestApp, DIJON, MONTAGNE, testConfig, type TestApp } from '../../helpers/app.js';
 import { decodeHtml, FormClient } from '../../helpers/accounts.js';
 import { companyIdOf, createAccount, createCompany, DEMO_PASSWORD } from '../../helpers/company-space.js';
 import { csvFile, partnerFile } from '../../helpers/feed-fixtures.js';
@@ -26,7 +26,8 @@ describe('feed pages', () => {
   ];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // A 1 MB ceiling instead of 10: the oversized upload is refused just the same, without pushing 10 MB.
+    t = await createTestApp({ feeds: { ...testConfig('').feeds, maxBytes: 1024 * 1024 } });
     companyId = await companyIdOf(t, 'montagne', 'employeur@montagne.demo');
     owner = new FormClient(t.app, MONTAGNE);
     await owner.logIn('employeur@montagne.demo', DEMO_PASSWORD);
