@@ -31,6 +31,8 @@ const list = (values: string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '
  *   no answer stays « inconnu ».
  * - offer_views_daily: views of an offer's public page per day (tenant's calendar), counted by the app
  *   without bots and once per visitor and 30 minutes; no address or visitor id is ever stored.
+ * - follow_up_events (0011) gets the kind `training_start`: a young person's entry into training, which
+ *   the mission locale's cohort outcomes count.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table offers add column closed_at timestamptz`.execute(db);
@@ -169,6 +171,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`grant select, insert, update, delete on ${sql.table(table)} to ${sql.raw(APP_ROLE)}`.execute(db);
   }
 
+  // A counsellor records a young person's entry into training as a follow-up event (0011): the cohort
+  // outcomes of the mission locale's report count it.
+  await sql`alter table follow_up_events drop constraint follow_up_events_kind_check`.execute(db);
+  await sql`alter table follow_up_events add constraint follow_up_events_kind_check
+    check (kind in ('contact', 'interview', 'workshop', 'job_start', 'training_start'))`.execute(db);
+
   // Hires the staff record or change for a company go to the admin journal.
   await sql`alter table admin_audit_log drop constraint admin_audit_log_target_type_check`.execute(db);
   await sql`alter table admin_audit_log add constraint admin_audit_log_target_type_check
@@ -176,6 +184,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`delete from follow_up_events where kind = 'training_start'`.execute(db);
+  await sql`alter table follow_up_events drop constraint follow_up_events_kind_check`.execute(db);
+  await sql`alter table follow_up_events add constraint follow_up_events_kind_check
+    check (kind in ('contact', 'interview', 'workshop', 'job_start'))`.execute(db);
   await sql`delete from admin_audit_log where target_type = 'hire'`.execute(db);
   await sql`alter table admin_audit_log drop constraint admin_audit_log_target_type_check`.execute(db);
   await sql`alter table admin_audit_log add constraint admin_audit_log_target_type_check

@@ -880,7 +880,7 @@ export interface AccompanimentInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const FOLLOW_UP_KINDS = ['contact', 'interview', 'workshop', 'job_start'] as const;
+export const FOLLOW_UP_KINDS = ['contact', 'interview', 'workshop', 'job_start', 'training_start'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export interface FollowUpEventsTable {

@@ -64,8 +64,16 @@ function chart(theme: Theme, table: ComputedTable): string | undefined {
   const values = series.map((column) => rows.map((row) => table.values[row.key]?.[column.key] ?? 0));
   if (values.flat().every((v) => v === 0)) return undefined;
   const title = theme.t(table.spec.title);
+  const text = { id: `graphique-${table.spec.id}`, title, description: theme.t('reports.chart.description', { title }), format: (v: number) => formatFigure(v, series[0]) };
+  if (spec.transpose) {
+    return horizontalBarsSvg(
+      text,
+      series.map((column) => theme.t(column.label)),
+      rows.map((row, r) => ({ label: rowLabel(theme, row.label), values: series.map((_, c) => values[c][r]) })),
+    );
+  }
   return horizontalBarsSvg(
-    { id: `graphique-${table.spec.id}`, title, description: theme.t('reports.chart.description', { title }), format: (v) => formatFigure(v, series[0]) },
+    text,
     rows.map((row) => rowLabel(theme, row.label)),
     series.map((column, i) => ({ label: theme.t(column.label), values: values[i] })),
   );

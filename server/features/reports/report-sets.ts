@@ -46,6 +46,8 @@ export interface ChartSpec {
   rows?: string[];
   /** Columns drawn as stacked series (default: the first column alone). */
   series?: string[];
+  /** One bar per column (of `series`), stacked by row: parts of a whole measured at several times. */
+  transpose?: boolean;
 }
 
 export interface TableSpec {
@@ -419,11 +421,108 @@ export function shortContractsAvoided(): TableSpec {
   };
 }
 
+/** Young people with an account, followed by a counsellor, minors (mission locale). */
+export function youngPeople(): TableSpec {
+  const rows: Record<string, Filter> = { total: {}, new: { new: true }, followed: { followed: true }, minors: { minor: 'yes' }, ageUnknown: { minor: 'unknown' } };
+  return {
+    id: 'jeunes',
+    title: 'reports.table.youngPeople',
+    dataset: 'youngPeople',
+    rows: [
+      { key: 'total', label: 'reports.young.total', total: true },
+      { key: 'new', label: 'reports.young.new', indent: true },
+      { key: 'followed', label: 'reports.young.followed', indent: true },
+      { key: 'minors', label: 'reports.young.minors', indent: true },
+      { key: 'ageUnknown', label: 'reports.young.ageUnknown', indent: true },
+    ],
+    columns: [
+      { key: 'count', label: 'reports.col.headcount' },
+      { key: 'share', label: 'reports.col.shareOfYoung', share: { numerator: 'count', denominator: 'count', denominatorRow: 'total' } },
+    ],
+    filter: (row) => rows[row],
+    definitions: [DEFINITIONS.youngPeople],
+    orderBy: 'created_at',
+    detail: [
+      { column: 'created_at', label: 'reports.col.accountCreated', format: 'timestamp' },
+      { column: 'followed', label: 'reports.col.followed', format: 'bool' },
+      { column: 'minor', label: 'reports.col.minor', format: 'enum:reports.minor' },
+    ],
+  };
+}
+
+/** Recommendations sent by counsellors, answered by employers within 7 days, interviews, hires. */
+export function recommendations(): TableSpec {
+  const columns: Record<string, Filter> = { sent: {}, elapsed: { window_elapsed: true }, answered7: { window_elapsed: true, answered7: true }, interview: { interview: true }, hired: { hired: true } };
+  return {
+    id: 'recommandations',
+    title: 'reports.table.recommendations',
+    dataset: 'recommendations',
+    rows: [{ key: 'all', label: 'reports.row.recommendations' }],
+    columns: [
+      { key: 'sent', label: 'reports.col.recommendationsSent' },
+      { key: 'elapsed', label: 'reports.col.windowElapsed' },
+      { key: 'answered7', label: 'reports.col.answered7' },
+      { key: 'share', label: 'reports.col.answered7Share', share: { numerator: 'answered7', denominator: 'elapsed' } },
+      { key: 'interview', label: 'reports.col.interviews' },
+      { key: 'hired', label: 'reports.col.hired' },
+    ],
+    filter: (_row, column) => columns[column],
+    definitions: [DEFINITIONS.recommendations],
+    orderBy: 'sent_at',
+    detail: [
+      { column: 'company_name', label: 'reports.col.company', format: 'text' },
+      { column: 'title', label: 'reports.col.offer', format: 'text' },
+      { column: 'sent_at', label: 'reports.col.sentAt', format: 'timestamp' },
+      { column: 'employer_answered_at', label: 'reports.col.answeredAt', format: 'timestamp' },
+      { column: 'status', label: 'reports.col.status', format: 'enum:applicationStatus' },
+    ],
+  };
+}
+
+const COHORT_OUTCOMES = ['lasting', 'apprenticeship', 'job1m', 'training', 'otherJob', 'unknown'];
+
+/**
+ * Outcomes of the young people who entered during the period, 3, 6 and 12 months after entry: one
+ * situation each (the best reached), « inconnu » when none is recorded, each share over the
+ * measurable young people (the denominator row), and the rate of known situations.
+ */
+export function cohorts(lastingDefinition: string): TableSpec {
+  const milestones = ['3', '6', '12'];
+  return {
+    id: 'cohortes',
+    title: 'reports.table.cohorts',
+    dataset: 'cohorts',
+    rows: [
+      { key: 'measurable', label: 'reports.cohort.measurable', total: true },
+      ...COHORT_OUTCOMES.map((o) => ({ key: o, label: `reports.cohort.${o}`, indent: true })),
+      { key: 'known', label: 'reports.cohort.known' },
+    ],
+    columns: milestones.flatMap((m) => [
+      { key: m, label: `reports.cohort.at.${m}` },
+      { key: `${m}-share`, label: 'reports.col.share', share: { numerator: m, denominator: m, denominatorRow: 'measurable' } },
+    ]),
+    filter: (row, column) => ({
+      milestone: column,
+      measurable: true,
+      ...(row === 'measurable' ? {} : row === 'known' ? { outcome: COHORT_OUTCOMES.filter((o) => o !== 'unknown') } : { outcome: row }),
+    }),
+    definitions: [DEFINITIONS.cohorts, DEFINITIONS.jobStart, lastingDefinition],
+    orderBy: 'entered_on',
+    detail: [
+      { column: 'entered_on', label: 'reports.col.entered', format: 'date' },
+      { column: 'milestone', label: 'reports.col.milestoneMonths', format: 'text' },
+      { column: 'outcome', label: 'reports.col.outcome', format: 'enum:reports.cohort' },
+    ],
+    chart: { rows: COHORT_OUTCOMES, series: milestones, transpose: true },
+  };
+}
+
 /**
  * The tables of a tenant's report for a period, by kind of board: a cluster's members, revenue,
  * offers, hires, created vs supported jobs, seasonal loyalty; a groupement's shared staff, needs and
- * lasting employment; every board's hires, lasting jobs and follow-up. Features add theirs (billing
- * the members and revenue, shared time the needs).
+ * lasting employment; a mission locale's young people, recommendations and entry cohorts; every
+ * board's hires, lasting jobs and follow-up. Features add theirs (billing the members and revenue,
+ * shared time the needs, the collaborative board the young people followed and the recommendations).
  */
 export function reportSet(tenant: Tenant, period: Period, lastingDefinition: string): TableSpec[] {
   const { kind, features, membership } = tenant.config;
@@ -443,7 +542,10 @@ export function reportSet(tenant: Tenant, period: Period, lastingDefinition: str
     tables.push(retention({ id: 'maintien-12-mois', title: 'reports.table.retentionShared', base: { shared: true }, milestones: ['12'] }));
     tables.push(hiresByContract(), createdVsSupported(), lastingJobs(lastingDefinition), offersBy('contract'));
   } else {
-    tables.push(hiresByContract(), lastingJobs(lastingDefinition), retention({ id: 'maintien-emploi', title: 'reports.table.retention', milestones: ['6', '12'] }), offersBy('contract'));
+    tables.push(youngPeople());
+    if (features.messaging) tables.push(recommendations());
+    tables.push(cohorts(lastingDefinition), hiresByContract(), lastingJobs(lastingDefinition));
+    tables.push(retention({ id: 'maintien-emploi', title: 'reports.table.retention', milestones: ['6', '12'] }), offersBy('contract'));
   }
   return tables;
 }

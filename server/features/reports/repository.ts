@@ -29,7 +29,7 @@ export interface CellQuery {
   measure: Measure;
 }
 
-export type DatasetName = 'hires' | 'sharedStaff' | 'retention' | 'offers' | 'members' | 'payments' | 'firstHire' | 'loyalty' | 'needs';
+export type DatasetName = 'hires' | 'sharedStaff' | 'retention' | 'offers' | 'members' | 'payments' | 'firstHire' | 'loyalty' | 'needs' | 'youngPeople' | 'recommendations' | 'cohorts';
 
 /** Dates of the scope as PostgreSQL values; timestamps are the tenant's midnights. */
 function bounds(scope: ReportScope) {
@@ -40,6 +40,15 @@ function bounds(scope: ReportScope) {
 /** The planned, else actual, last day of a hire's contract, and « lasts at least this long ». */
 const contractEnd = sql`coalesce(h.planned_end, h.actual_end)`;
 const lastsAtLeast = (months: number, days: number) => sql`${contractEnd} + 1 >= h.start_on + make_interval(months => ${months}, days => ${days})`;
+
+/** Whether the hire `h` is a lasting job under the tenant's rule: 'yes', 'no', or 'unknown' (contract or length not given). */
+function lastingCase(rule: LastingJobRule) {
+  return sql`case when h.contract is null then 'unknown'
+         when h.contract = 'cdi' then 'yes'
+         when h.contract = any(${sql.val(rule.contracts)}::text[]) then
+           case when ${contractEnd} is null then 'unknown' when ${lastsAtLeast(rule.months, rule.days)} then 'yes' else 'no' end
+         else 'no' end`;
+}
 
 /** Shared staff: hired for a shared-time offer, or by the groupement itself. */
 const sharedHire = sql`(coalesce(o.contract = 'shared_time', false) or coalesce(m.employer_group, false))`;
@@ -53,7 +62,6 @@ const sharedHire = sql`(coalesce(o.contract = 'shared_time', false) or coalesce(
  */
 function hireColumns(scope: ReportScope) {
   const b = bounds(scope);
-  const rule = scope.lasting;
   return sql`
     h.id, h.company_id, c.name as company_name, h.title, h.contract, h.weekly_hours, h.start_on, h.hired_on,
     ${contractEnd} as end_on, h.actual_end, h.attribution,
@@ -66,11 +74,7 @@ function hireColumns(scope: ReportScope) {
            select 1 from hires p where p.tenant_id = h.tenant_id and p.company_id = h.company_id and p.person_key = h.person_key
              and p.contract = 'seasonal' and p.start_on between h.start_on - interval '18 months' and h.start_on - interval '6 months') then 'returning'
          else 'undeclared' end as nature_class,
-    case when h.contract is null then 'unknown'
-         when h.contract = 'cdi' then 'yes'
-         when h.contract = any(${sql.val(rule.contracts)}::text[]) then
-           case when ${contractEnd} is null then 'unknown' when ${lastsAtLeast(rule.months, rule.days)} then 'yes' else 'no' end
-         else 'no' end as lasting,
+    ${lastingCase(scope.lasting)} as lasting,
     case when h.weekly_hours is null then null
          else (h.weekly_hours / 35.0 * greatest(0, least(coalesce(h.actual_end + 1, h.planned_end + 1, ${b.end}), ${b.end}) - greatest(h.start_on, ${b.start}))
                / nullif(${b.end} - ${b.start}, 0))::float8 end as fte,
@@ -170,6 +174,48 @@ export function dataset(name: DatasetName, scope: ReportScope): RawBuilder<unkno
           n.status in ('validated', 'combined', 'staffed') as validated, n.status in ('combined', 'staffed') as combined, n.status = 'staffed' as staffed
         from shared_time_needs n join companies c on c.id = n.company_id and c.tenant_id = n.tenant_id
         where n.tenant_id = ${t} and n.created_at >= ${b.startTs} and n.created_at < ${b.endTs}`;
+    // Young people with a candidate account on the last day counted: followed by a counsellor then, minor then, new in the period.
+    case 'youngPeople':
+      return sql`
+        select u.id, u.created_at, u.created_at >= ${b.startTs} as new, a.id is not null as followed,
+          case when u.birth_date is null then 'unknown' when u.birth_date > ${b.lastDay} - interval '18 years' then 'yes' else 'no' end as minor
+        from users u
+        left join accompaniments a on a.young_user_id = u.id and a.tenant_id = u.tenant_id
+          and a.started_at < ${b.endTs} and (a.ended_at is null or a.ended_at >= ${b.endTs})
+        where u.tenant_id = ${t} and u.role = 'candidate' and u.created_at < ${b.endTs}`;
+    // Recommendations sent (with the young person's agreement) within the period, and what the employer did.
+    case 'recommendations':
+      return sql`
+        select r.id, c.name as company_name, o.title, r.decided_at as sent_at, a.employer_answered_at, a.status,
+          r.decided_at + interval '7 days' <= ${b.endTs} as window_elapsed,
+          coalesce(a.employer_answered_at <= r.decided_at + interval '7 days', false) as answered7,
+          a.interview_at is not null as interview,
+          coalesce(a.status = 'hired', false) as hired
+        from candidate_recommendations r
+        join offers o on o.id = r.offer_id and o.tenant_id = r.tenant_id
+        join companies c on c.id = o.company_id and c.tenant_id = o.tenant_id
+        left join applications a on a.id = r.application_id and a.tenant_id = r.tenant_id
+        where r.tenant_id = ${t} and r.status = 'sent' and r.decided_at >= ${b.startTs} and r.decided_at < ${b.endTs}`;
+    // Young people who entered (created their account) within the period, at 3, 6 and 12 months after
+    // entry: measurable once that day is counted, and the best situation reached by then.
+    case 'cohorts':
+      return sql`
+        select e.id, e.entered_on, ms.milestone::text as milestone, w.until <= ${b.lastDay} as measurable,
+          case
+            when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until and ${lastingCase(scope.lasting)} = 'yes') then 'lasting'
+            when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until and h.contract = 'apprenticeship') then 'apprenticeship'
+            when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until
+                         and (h.contract = 'cdi' or (${contractEnd} is not null and ${lastsAtLeast(1, 0)}))) then 'job1m'
+            when exists (select 1 from follow_up_events f join accompaniments a on a.id = f.accompaniment_id and a.tenant_id = f.tenant_id
+                         where a.tenant_id = e.tenant_id and a.young_user_id = e.id and f.kind = 'training_start' and f.happened_on between e.entered_on and w.until) then 'training'
+            when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until)
+              or exists (select 1 from follow_up_events f join accompaniments a on a.id = f.accompaniment_id and a.tenant_id = f.tenant_id
+                         where a.tenant_id = e.tenant_id and a.young_user_id = e.id and f.kind = 'job_start' and f.happened_on between e.entered_on and w.until) then 'otherJob'
+            else 'unknown' end as outcome
+        from (select u.id, u.tenant_id, (u.created_at at time zone ${scope.timezone})::date as entered_on from users u
+              where u.tenant_id = ${t} and u.role = 'candidate' and u.created_at >= ${b.startTs} and u.created_at < ${b.endTs}) e
+        cross join (values (3), (6), (12)) as ms (milestone)
+        cross join lateral (select (e.entered_on + make_interval(months => ms.milestone))::date as until) w`;
   }
 }
 

@@ -172,7 +172,7 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
     };
     const last = column(summary.last.figures);
     const current = column(summary.current.figures);
-    const keys = (['members', 'offers', 'hires', 'created', 'supported', 'undeclared', 'lasting', 'lastingShare', 'sharedStaff', 'needsStaffed'] as const).filter(
+    const keys = (['members', 'youngPeople', 'youngFollowed', 'offers', 'hires', 'created', 'supported', 'undeclared', 'lasting', 'lastingShare', 'sharedStaff', 'needsStaffed'] as const).filter(
       (key) => last[key] !== undefined || current[key] !== undefined,
     );
     return reply.page('pages/reports/public', {

@@ -150,6 +150,8 @@ export const HEADLINES = [
   { key: 'lasting', table: 'emplois-durables', row: 'yes', column: 'headcount' },
   { key: 'sharedStaff', table: 'salaries-partages', row: 'total', column: 'headcount' },
   { key: 'needsStaffed', table: 'besoins-temps-partage', row: 'staffed', column: 'needs' },
+  { key: 'youngPeople', table: 'jeunes', row: 'total', column: 'count' },
+  { key: 'youngFollowed', table: 'jeunes', row: 'followed', column: 'count' },
 ] as const;
 
 export type HeadlineKey = (typeof HEADLINES)[number]['key'];
