@@ -36,6 +36,7 @@ export const EXPORTED_TABLES = [
   'billing_events',
   'offers',
   'offer_places',
+  'offer_views_daily',
   'shared_time_needs',
   'shared_time_proposals',
   'shared_time_gap_calls',
@@ -53,6 +54,8 @@ export const EXPORTED_TABLES = [
   'cv_bank_entries',
   'offer_suggestions',
   'candidate_recommendations',
+  'hires',
+  'hire_follow_ups',
   'threads',
   'messages',
   'thread_reads',
@@ -83,8 +86,8 @@ export const NOT_EXPORTED: Record<string, string> = {
   notification_sends: 'historique des e-mails de notification déjà partis',
 };
 
-/** Columns kept by triggers (migration 0002) or generated (0015): never exported, recomputed on insert. */
-const DERIVED_COLUMNS: Partial<Record<ExportedTable, string[]>> = { offers: ['search_vector', 'department_code', 'duplicate_key'] };
+/** Columns kept by triggers (migration 0002) or generated (0013, 0015): never exported, recomputed on insert. */
+const DERIVED_COLUMNS: Partial<Record<ExportedTable, string[]>> = { offers: ['search_vector', 'department_code', 'duplicate_key'], hires: ['start_on'] };
 
 /** Top-level entries of a tenant folder an import may write (tenant.json comes from the header's config). */
 const FOLDER_ENTRIES = ['strings.fr.json', 'assets', 'views', 'README.md'];

@@ -60,8 +60,9 @@ describe('demo seed', () => {
   });
 
   it('posts a title at most once per company and commune (no accidental "3 postes" groups), and gives dijon its youth filters', async () => {
+    // Live offers only: a company posts the same seasonal job again each year (the reports' history).
     const { rows } = await sql<{ tenant_id: string; title: string; n: number }>`
-      select tenant_id, title, count(*)::int as n from offers
+      select tenant_id, title, count(*)::int as n from offers where status = 'published'
       group by tenant_id, company_id, lower(title), commune_insee, title having count(*) > 1`.execute(db.admin);
     expect(rows).toEqual([]);
     const dijon = await db.admin
@@ -124,11 +125,14 @@ describe('demo seed', () => {
     const caseload = await db.admin.selectFrom('accompaniments').select(['status', 'consent_channel']).where('referent_user_id', '=', samir.id).execute();
     expect(caseload.length).toBeGreaterThanOrEqual(3);
     expect(caseload.every((a) => a.status === 'active' && a.consent_channel !== null)).toBe(true);
+    // On live offers: the reports' history (demo-reports.ts) adds recommended applications on closed ones.
     const recommended = await db.admin
       .selectFrom('applications')
       .innerJoin('companies', 'companies.id', 'applications.company_id')
+      .innerJoin('offers', 'offers.id', 'applications.offer_id')
       .select(['companies.name', 'applications.recommended_by'])
       .where('applications.recommended_by', 'is not', null)
+      .where('offers.status', '=', 'published')
       .execute();
     expect(recommended).toHaveLength(2);
     expect(recommended.every((a) => a.name === 'Brasserie des Ducs' && a.recommended_by === samir.id)).toBe(true);
@@ -137,6 +141,35 @@ describe('demo seed', () => {
     const ines = await db.admin.selectFrom('users').select('birth_date').where('email', '=', 'jeune@dijon.demo').executeTakeFirstOrThrow();
     expect(ines.birth_date).not.toBeNull();
     expect(await db.admin.selectFrom('threads').select('id').where('tenant_id', '=', 'montagne').execute()).toEqual([]);
+  });
+
+  it('gives the reports a history: closed offers, hires of every attribution, follow-ups, views, renewals and young people', async () => {
+    const counts = async (query: ReturnType<typeof sql<{ tenant_id: string; n: number }>>) =>
+      Object.fromEntries((await query.execute(db.admin)).rows.map((r) => [r.tenant_id, r.n]));
+    const hires = await counts(sql`select tenant_id, count(*)::int as n from hires group by tenant_id`);
+    expect(hires.montagne).toBeGreaterThan(50);
+    expect(hires.dijon).toBeGreaterThan(25);
+    expect(hires['ge-occitanie']).toBeGreaterThan(15);
+    const { rows: attributions } = await sql<{ attribution: string }>`select distinct attribution from hires where tenant_id = 'dijon'`.execute(db.admin);
+    expect(attributions.map((a) => a.attribution).sort()).toEqual(['counsellor_recommendation', 'declared_only', 'platform_application', 'platform_contact']);
+    // Every hire of an application is the application's hire, and the application says « recrutée ».
+    const { rows: orphans } = await sql`select h.id from hires h join applications a on a.id = h.application_id where a.status <> 'hired'`.execute(db.admin);
+    expect(orphans).toEqual([]);
+    // Seasonal staff hired again by the same company the next winter.
+    const { rows: returning } = await sql<{ n: number }>`
+      select count(*)::int as n from hires h where h.tenant_id = 'montagne' and h.contract = 'seasonal' and exists (
+        select 1 from hires p where p.company_id = h.company_id and p.person_key = h.person_key and p.id <> h.id and p.start_on < h.start_on)`.execute(db.admin);
+    expect(returning[0].n).toBeGreaterThan(3);
+    expect((await counts(sql`select tenant_id, count(*)::int as n from hire_follow_ups where answer is not null group by tenant_id`)).montagne).toBeGreaterThan(5);
+    expect((await counts(sql`select tenant_id, count(*)::int as n from offer_views_daily group by tenant_id`)).montagne).toBeGreaterThan(3000);
+    expect((await counts(sql`select tenant_id, count(*)::int as n from membership_payments group by tenant_id`)).montagne).toBeGreaterThan(10);
+    expect((await counts(sql`select tenant_id, count(*)::int as n from follow_up_events where kind = 'training_start' group by tenant_id`)).dijon).toBeGreaterThan(0);
+    expect((await counts(sql`select tenant_id, count(*)::int as n from users where role = 'candidate' and birth_date > now() - interval '18 years' group by tenant_id`)).dijon).toBeGreaterThan(3);
+    // No hire dated in the future, no answer before its question.
+    const { rows: future } = await sql`select id from hires where hired_on > current_date or actual_start > current_date or actual_end > current_date`.execute(db.admin);
+    expect(future).toEqual([]);
+    const { rows: early } = await sql`select id from hire_follow_ups where due_on > current_date or answered_at < due_on`.execute(db.admin);
+    expect(early).toEqual([]);
   });
 
   it('uses well-formed SIRETs, real NAF codes and the tenant’s membership grid', async () => {
@@ -227,7 +260,14 @@ describe('demo seed', () => {
         || (select md5(string_agg(concat_ws(',', a.id, a.offer_id, a.user_id, a.status, a.recommended_by, a.recommendation_note), '|' order by a.id)) from applications a)
         || (select md5(string_agg(concat_ws(',', acc.id, acc.young_user_id, acc.referent_user_id, acc.status, acc.consent_channel), '|' order by acc.id)) from accompaniments acc)
         || (select md5(string_agg(concat_ws(',', m.id, m.thread_id, m.author_user_id, m.body), '|' order by m.id)) from messages m)
-        || (select md5(string_agg(concat_ws(',', th.id, th.kind, th.application_id, th.offer_id, th.young_user_id), '|' order by th.id)) from threads th) as digest
+        || (select md5(string_agg(concat_ws(',', th.id, th.kind, th.application_id, th.offer_id, th.young_user_id), '|' order by th.id)) from threads th)
+        || (select md5(string_agg(concat_ws(',', h.id, h.company_id, h.offer_id, h.application_id, h.candidate_user_id, h.person_key, h.title, h.contract,
+               h.weekly_hours, h.job_nature, h.attribution, h.end_reason, h.actual_end is null), '|' order by h.id)) from hires h)
+        || (select md5(string_agg(concat_ws(',', f.id, f.hire_id, f.milestone, f.respondent, f.answer), '|' order by f.id)) from hire_follow_ups f)
+        || (select md5(string_agg(concat_ws(',', r.id, r.young_user_id, r.application_id, r.status), '|' order by r.id)) from candidate_recommendations r)
+        || (select md5(string_agg(concat_ws(',', e.id, e.kind), '|' order by e.id)) from follow_up_events e)
+        || (select md5(string_agg(concat_ws(',', p.id, p.company_id, p.amount_cents, p.tier_code), '|' order by p.id)) from membership_payments p)
+        || (select md5(string_agg(concat_ws(',', v.offer_id, v.views), '|' order by v.offer_id, v.day)) from offer_views_daily v) as digest
       from offers o`.execute(db.admin);
     return result.rows[0].digest;
   }

@@ -7,6 +7,7 @@ import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js
 import { dijon } from './dijon.js';
 import { geOccitanie } from './ge-occitanie.js';
 import { seedDijonCollaboration } from './dijon-collaboration.js';
+import { seedReportsDemo } from './demo-reports.js';
 import { montagne } from './montagne.js';
 import { insertSharedTime } from './shared-time.js';
 import { SHARED_TIME_SEEDS } from './shared-time-needs.js';
@@ -63,7 +64,9 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
     const inserted = await withTenant(db, tenant.id, async (tdb) => {
       const written = await insertAll(tdb, rows);
       const sharedTime = shared ? await insertSharedTime(tdb, tenant, shared, companyIds, staffId, now) : 0;
-      return written + sharedTime + ((await EXTRAS[tenant.id]?.(tdb, now)) ?? 0);
+      const extras = (await EXTRAS[tenant.id]?.(tdb, now)) ?? 0;
+      const catalogueCompanies = catalogue.companies.map((template, i) => ({ template, id: rows.companies[i].id!, slug: rows.companies[i].slug }));
+      return written + sharedTime + extras + (await seedReportsDemo(tdb, tenant, catalogue, catalogueCompanies, now));
     });
     reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
   }
