@@ -163,8 +163,9 @@ export default async function reportsRoutes(fastify: FastifyInstance) {
         const hidden = isSmall(value) || (index >= 0 && !partShown[index]);
         return hidden ? theme.t('reports.public.small') : frenchNumber(value);
       };
+      // A share only when both of its terms are published.
       const lastingShare =
-        figures.lasting !== undefined && figures.hires !== undefined && !isSmall(figures.lasting) && !isSmall(figures.hires) && figures.hires > 0 ? frenchPercent(figures.lasting / figures.hires) : undefined;
+        figures.lasting === undefined || figures.hires === undefined ? undefined : isSmall(figures.lasting) || isSmall(figures.hires) ? '—' : frenchPercent(figures.lasting / figures.hires);
       return Object.fromEntries([
         ...(Object.keys(figures) as HeadlineKey[]).map((key) => [key, shown(key, figures[key])]),
         ['lastingShare', lastingShare],
