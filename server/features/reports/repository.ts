@@ -13,6 +13,8 @@ export interface ReportScope {
   start: string;
   end: string;
   lastDay: string;
+  /** The day the report is made: cohorts are followed up to it, past the period's end. */
+  today: string;
   previous: { start: string; end: string };
   lasting: LastingJobRule;
 }
@@ -197,10 +199,10 @@ export function dataset(name: DatasetName, scope: ReportScope): RawBuilder<unkno
         left join applications a on a.id = r.application_id and a.tenant_id = r.tenant_id
         where r.tenant_id = ${t} and r.status = 'sent' and r.decided_at >= ${b.startTs} and r.decided_at < ${b.endTs}`;
     // Young people who entered (created their account) within the period, at 3, 6 and 12 months after
-    // entry: measurable once that day is counted, and the best situation reached by then.
+    // entry: measurable once that day has come (today, whatever the period), and the best situation reached by then.
     case 'cohorts':
       return sql`
-        select e.id, e.entered_on, ms.milestone::text as milestone, w.until <= ${b.lastDay} as measurable,
+        select e.id, e.entered_on, ms.milestone::text as milestone, w.until <= ${scope.today}::date as measurable,
           case
             when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until and ${lastingCase(scope.lasting)} = 'yes') then 'lasting'
             when exists (select 1 from hires h where h.tenant_id = e.tenant_id and h.candidate_user_id = e.id and h.start_on between e.entered_on and w.until and h.contract = 'apprenticeship') then 'apprenticeship'

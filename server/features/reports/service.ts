@@ -35,18 +35,19 @@ export interface Report {
 }
 
 /** The period of a URL (default: the current year), refused with a French message on the field when unknown or not started. */
-export function resolvePeriod(tenant: Tenant, id: string | undefined, now: Date): { period: Period; lastDay: string } {
+export function resolvePeriod(tenant: Tenant, id: string | undefined, now: Date): { period: Period; lastDay: string; today: string } {
   const today = tenantDate(tenant, now);
   const period = id ? parsePeriod(id, tenant.config.reports?.seasons === true) : periodContaining('year', today);
   if (!period) throw new AppError('REPORT_PERIOD_INVALID', 400, { periode: 'reports.period.invalid' });
   const lastDay = reportDay(period, today);
   if (!lastDay) throw new AppError('REPORT_PERIOD_FUTURE', 400, { periode: 'reports.period.future' });
-  return { period, lastDay };
+  return { period, lastDay, today };
 }
 
-function scopeOf(tenant: Tenant, period: Period, lastDay: string): repo.ReportScope {
+function scopeOf(tenant: Tenant, period: Period, lastDay: string, today: string): repo.ReportScope {
   const previous = sameLastYear(period);
   return {
+    today,
     tenantId: tenant.id,
     timezone: tenant.config.timezone,
     start: period.start,
@@ -98,8 +99,8 @@ async function compute(t: TenantDb, scope: repo.ReportScope, specs: TableSpec[])
 
 /** The tenant's report for a period: the tables of its report set, computed in SQL. */
 export async function buildReport(ctx: ReportContext, periodId?: string): Promise<Report> {
-  const { period, lastDay } = resolvePeriod(ctx.tenant, periodId, ctx.now);
-  const scope = scopeOf(ctx.tenant, period, lastDay);
+  const { period, lastDay, today } = resolvePeriod(ctx.tenant, periodId, ctx.now);
+  const scope = scopeOf(ctx.tenant, period, lastDay, today);
   const specs = reportSet(ctx.tenant, period, scope.lasting.id);
   return withTenant(ctx.db, ctx.tenant.id, async (t) => ({
     period,
@@ -119,8 +120,8 @@ export const DRILL_PAGE_SIZE = 100;
  * does not have.
  */
 export async function drillDown(ctx: ReportContext, query: { periodId?: string; table: string; row: string; column: string; page: number; all?: boolean }) {
-  const { period, lastDay } = resolvePeriod(ctx.tenant, query.periodId, ctx.now);
-  const scope = scopeOf(ctx.tenant, period, lastDay);
+  const { period, lastDay, today } = resolvePeriod(ctx.tenant, query.periodId, ctx.now);
+  const scope = scopeOf(ctx.tenant, period, lastDay, today);
   const spec = reportSet(ctx.tenant, period, scope.lasting.id).find((s) => s.id === query.table);
   const column = spec?.columns.find((c) => c.key === query.column && !c.share);
   if (!spec || !column) throw notFound();
