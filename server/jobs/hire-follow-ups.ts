@@ -17,7 +17,7 @@ export function defineHireJobs(worker: Worker, app: FastifyInstance, everyMs = 3
     leaseMs: 15 * 60_000,
     async handler(_payload, { log }) {
       await app.tenants.refreshSettings();
-      const report = await sendFollowUps({ db: app.db, tenants: app.tenants, mail: app.mail, links }, app.clock());
+      const report = await sendFollowUps({ db: app.db, tenants: app.tenants, mail: app.mail, theme: app.theme, links }, app.clock());
       if (report.opened + report.sent + report.failed > 0) log.info({ followUps: report }, 'hire follow-ups');
     },
   });

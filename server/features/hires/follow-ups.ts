@@ -6,6 +6,7 @@ import type { MailService } from '../../mail/mail-service.js';
 import { SignedLinks } from '../../mail/signed-links.js';
 import { canonicalOrigin } from '../../tenancy/origin.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
+import type { Theme } from '../../tenancy/theme.js';
 import { tenantDate } from '../billing/standing.js';
 import { memberEmails } from '../companies/repository.js';
 import * as repo from './repository.js';
@@ -28,6 +29,8 @@ export interface FollowUpDeps {
   tenants: TenantRegistry;
   mail: MailService;
   links: FollowUpLinks;
+  /** The tenant's strings (the e-mail names an unnamed person in the tenant's words). */
+  theme: (tenant: Tenant) => Pick<Theme, 't'>;
   /** The tenant's public address for the links (default: its first host name). */
   origin?: (tenant: Tenant) => string;
 }
@@ -52,9 +55,12 @@ async function recipients(t: TenantDb, question: repo.FollowUpRow): Promise<stri
   return recorderStillMember ? [recorder.email] : members.map((m) => m.email);
 }
 
-/** How the e-mail and the page name the person: as the application or the company gave it. */
-export function personName(question: Pick<repo.FollowUpRow, 'applicant_name' | 'applicant_anonymised_at' | 'person_label' | 'person_account_name'>): string | null {
-  return (question.applicant_anonymised_at ? null : question.applicant_name) ?? question.person_label ?? question.person_account_name ?? null;
+/** How the e-mail and the page name the person: as the application or the company gave it, else `unnamed`. */
+export function personName(
+  question: Pick<repo.FollowUpRow, 'applicant_name' | 'applicant_anonymised_at' | 'person_label' | 'person_account_name'>,
+  unnamed: string,
+): string {
+  return (question.applicant_anonymised_at ? null : question.applicant_name) ?? question.person_label ?? question.person_account_name ?? unnamed;
 }
 
 /**
@@ -104,7 +110,7 @@ async function sendOne(deps: FollowUpDeps, tenant: Tenant, id: string, now: Date
         milestone: question.milestone,
         title: question.title,
         companyName: question.company_name,
-        person: personName(question),
+        person: personName(question, deps.theme(tenant).t('hires.person.unnamed')),
         startOn: question.start_on,
         yesUrl: `${answerUrl}?reponse=oui`,
         noUrl: `${answerUrl}?reponse=non`,

@@ -154,9 +154,9 @@ export async function openDueFollowUps(t: TenantDb, today: string, catchUpDays: 
     where h.tenant_id = ${t.tenantId}
       and h.actual_end is null
       and h.start_on <= ${today}::date - interval '6 months'
-      and h.start_on > ${today}::date - interval '12 months' - make_interval(days => ${catchUpDays})
+      and h.start_on > ${today}::date - interval '12 months' - make_interval(days => ${catchUpDays}::int)
       and (h.start_on + make_interval(months => m.milestone))::date <= ${today}::date
-      and (h.start_on + make_interval(months => m.milestone))::date > ${today}::date - ${catchUpDays}
+      and (h.start_on + make_interval(months => m.milestone))::date > ${today}::date - ${catchUpDays}::int
       and (r.respondent = 'employer'
            or (${askPerson} and (h.person_email is not null or (a.id is not null and a.anonymised_at is null) or h.candidate_user_id is not null)))
     on conflict (hire_id, milestone, respondent) do nothing`.execute(t.trx);

@@ -140,7 +140,7 @@ export default async function hiresRoutes(fastify: FastifyInstance) {
       meta: { title: theme.t('hires.answerPage.title'), noindex: true },
       question: {
         ...question,
-        person: personName(question),
+        person: personName(question, theme.t('hires.person.unnamed')),
         forPerson: question.respondent === 'person',
         answerLabel: question.answer ? theme.t(`hires.answer.${question.answer}`) : undefined,
       },
