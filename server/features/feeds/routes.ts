@@ -43,7 +43,8 @@ const INFO: Record<string, string> = {
 };
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
-const DayParams = Type.Object({ day: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }) });
+// A real calendar day (format: date checks months and days, not just digits): 9999-99-99 is a 400, not a database error.
+const DayParams = Type.Object({ day: Type.String({ format: 'date' }) });
 
 type Run = Selectable<FeedRunsTable>;
 
