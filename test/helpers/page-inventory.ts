@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { FollowUpLinks } from '../../server/features/hires/follow-ups.js';
 import { SHARED_TIME_CATCH_UP } from '../../server/jobs/shared-time.js';
 import { lastMailTo, FormClient, pathOf } from './accounts.js';
 import { DIJON, MONTAGNE, type TestApp } from './app.js';
@@ -55,6 +56,9 @@ export interface Fixtures {
   receiptNumber: string;
   /** Montagne: a file the demo employer sent (one record imported, one refused). */
   feedSourceId: string;
+  /** Montagne: a demo hire of the demo employer's company, and the link of a « toujours en poste ? » question. */
+  hireId: string;
+  followUpPath: string;
   /** Dijon: a live offer, reported once by a visitor. */
   youthOfferId: string;
   /** Dijon: the demo young person, followed by the demo counsellor. */
@@ -126,6 +130,9 @@ export const PAGE_VISITS: PageVisit[] = [
   { template: 'pages/company/invitation', host: MONTAGNE, role: 'visitor', path: (f) => f.invitationPath },
   { template: 'pages/dev-mailbox/list', host: MONTAGNE, role: 'visitor', path: at('/_dev/mail') },
   { template: 'pages/dev-mailbox/message', host: MONTAGNE, role: 'visitor', path: (f) => `/_dev/mail/${f.mailId}` },
+  { template: 'pages/reports/public', host: MONTAGNE, role: 'visitor', path: at('/bilan') },
+  { template: 'pages/reports/public', host: DIJON, role: 'visitor', path: at('/bilan') },
+  { template: 'pages/hires/follow-up', host: MONTAGNE, role: 'visitor', path: (f) => `${f.followUpPath}?reponse=oui` },
   // Public pages of the youth board (moderation, parental consent) and of the groupement (gap calls)
   { template: 'pages/offer', host: DIJON, role: 'visitor', path: (f) => `/offres/${f.youthOfferId}` },
   { template: 'pages/moderation/report', host: DIJON, role: 'visitor', path: (f) => `/offres/${f.youthOfferId}/signaler` },
@@ -172,6 +179,11 @@ export const PAGE_VISITS: PageVisit[] = [
   { template: 'pages/feeds/upload-form', host: MONTAGNE, role: 'employer', path: at('/compte/flux/fichier') },
   { template: 'pages/feeds/source', host: MONTAGNE, role: 'employer', path: (f) => `/compte/flux/${f.feedSourceId}` },
   { template: 'pages/shared-time/needs', host: MONTAGNE, role: 'employer', path: at('/temps-partage/besoins') },
+  { template: 'pages/hires/list', host: MONTAGNE, role: 'employer', path: at('/compte/embauches') },
+  { template: 'pages/hires/declare', host: MONTAGNE, role: 'employer', path: at('/compte/embauches/declarer') },
+  { template: 'pages/hires/form', host: MONTAGNE, role: 'employer', path: (f) => `/compte/embauches/${f.hireId}` },
+  { template: 'pages/offer-stats/company', host: MONTAGNE, role: 'employer', path: at('/compte/statistiques') },
+  { template: 'pages/offer-stats/offer', host: MONTAGNE, role: 'employer', path: (f) => `/compte/offres/${f.offerId}/statistiques` },
   // The youth board's employer: recommended applications (one of a minor), the CV bank, threads
   { template: 'pages/applications/application', host: DIJON, role: 'employer', path: (f) => `/compte/candidatures/${f.recommendedApplicationId}` },
   { template: 'pages/applications/application', host: DIJON, role: 'employer', path: (f) => `/compte/candidatures/${f.minorApplicationId}` },
@@ -216,6 +228,10 @@ export const PAGE_VISITS: PageVisit[] = [
   { template: 'pages/feeds/source', host: MONTAGNE, role: 'admin', path: (f) => `/admin/flux/${f.feedSourceId}` },
   { template: 'pages/feeds/api-keys', host: MONTAGNE, role: 'admin', path: at('/admin/cles-api') },
   { template: 'pages/shared-time/overview', host: MONTAGNE, role: 'admin', path: at('/temps-partage') },
+  { template: 'pages/hires/list', host: MONTAGNE, role: 'admin', path: at('/admin/embauches') },
+  { template: 'pages/reports/report', host: MONTAGNE, role: 'admin', path: at('/admin/rapports') },
+  { template: 'pages/reports/rows', host: MONTAGNE, role: 'admin', path: at('/admin/rapports/lignes?tableau=embauches-contrat&ligne=total&colonne=total') },
+  { template: 'pages/reports/report', host: DIJON, role: 'admin', path: at('/admin/rapports') },
   // The youth board's admin: reports, counsellors
   { template: 'pages/moderation/queue', host: DIJON, role: 'admin', path: at('/admin/signalements') },
   { template: 'pages/moderation/case', host: DIJON, role: 'admin', path: (f) => `/admin/signalements/messages/${f.reportedMessageId}` },
@@ -232,6 +248,7 @@ export const PAGE_VISITS: PageVisit[] = [
   { template: 'pages/shared-time/members', host: GE, role: 'admin', path: at('/temps-partage/membres') },
   { template: 'pages/shared-time/member', host: GE, role: 'admin', path: (f) => `/temps-partage/membres/${f.memberCompanyId}` },
   { template: 'pages/shared-time/call', host: GE, role: 'admin', path: (f) => `/temps-partage/appels/${f.gapCallId}` },
+  { template: 'pages/reports/report', host: GE, role: 'admin', path: at('/admin/rapports') },
 ];
 
 function templatesUnder(dir: string, prefix = 'pages/'): string[] {
@@ -256,7 +273,10 @@ export async function makeFixtures(t: TestApp): Promise<Fixtures> {
   return { ...(await montagneFixtures(t)), ...(await youthBoardFixtures(t)), ...(await groupementFixtures(t)) };
 }
 
-type MontagneFixtures = Pick<Fixtures, 'offerId' | 'closedOfferId' | 'companySlug' | 'employerCompanyId' | 'pendingOfferId' | 'applicationId' | 'resetPath' | 'invitationPath' | 'mailId' | 'receiptNumber' | 'feedSourceId'>;
+type MontagneFixtures = Pick<
+  Fixtures,
+  'offerId' | 'closedOfferId' | 'companySlug' | 'employerCompanyId' | 'pendingOfferId' | 'applicationId' | 'resetPath' | 'invitationPath' | 'mailId' | 'receiptNumber' | 'feedSourceId' | 'hireId' | 'followUpPath'
+>;
 
 async function montagneFixtures(t: TestApp): Promise<MontagneFixtures> {
   const db = t.db.admin;
@@ -269,6 +289,9 @@ async function montagneFixtures(t: TestApp): Promise<MontagneFixtures> {
     .values({ tenant_id: 'montagne', offer_id: offer.id, company_id: company.id, full_name: 'Léa Martin', email: 'lea.a11y@example.org', phone: '06 12 34 56 78', message: 'Bonjour, je suis disponible dès décembre.', consent_at: new Date() })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // The demo history (server/db/seed/demo-reports.ts): a hire of the company, a follow-up question of the board.
+  const hire = await db.selectFrom('hires').select('id').where('tenant_id', '=', 'montagne').where('company_id', '=', company.id).orderBy('id').executeTakeFirstOrThrow();
+  const followUp = await db.selectFrom('hire_follow_ups').select('id').where('tenant_id', '=', 'montagne').where('respondent', '=', 'employer').orderBy('id').executeTakeFirstOrThrow();
 
   const visitor = new FormClient(t.app, MONTAGNE);
   await visitor.submit('/compte/mot-de-passe-oublie', { email: accountOf('candidate', MONTAGNE) });
@@ -306,6 +329,9 @@ async function montagneFixtures(t: TestApp): Promise<MontagneFixtures> {
     mailId: invitation.id,
     receiptNumber: rows[0].receipt_number,
     feedSourceId: feedSource[1],
+    hireId: hire.id,
+    // The link the follow-up e-mail carries, signed with the app's secret as the mail job signs it.
+    followUpPath: `/suivi/${new FollowUpLinks(t.app.config.secrets.cookie).sign('montagne', followUp.id, 'answer')}`,
   };
 }
 

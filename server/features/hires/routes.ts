@@ -120,13 +120,15 @@ export default async function hiresRoutes(fastify: FastifyInstance) {
     };
   };
 
-  app.get('/compte/embauches/:id', { onRequest: companyOrStaff, config: { form: { ...hireForm, data: hireData } }, schema: { params: IdParams, querystring: Type.Object({ info: Type.Optional(Type.String({ maxLength: 30 })) }) } }, async (request, reply) => {
+  // formData, not form.data: a refused request (403 to a job seeker) then answers with the plain error page.
+  app.get('/compte/embauches/:id', { onRequest: companyOrStaff, config: { form: hireForm, formData: hireData }, schema: { params: IdParams, querystring: Type.Object({ info: Type.Optional(Type.String({ maxLength: 30 })) }) } }, async (request, reply) => {
     const { hire } = await hireForEditor(context(request), request.user!, request.params.id);
     const info = request.query.info;
-    return reply.form({ values: formValues(hire), data: info ? { notice: app.theme(request.tenant).t(`hires.info.${info === 'declaree' ? 'declared' : info === 'a-completer' ? 'toComplete' : 'saved'}`) } : {} });
+    const notice = info ? app.theme(request.tenant).t(`hires.info.${info === 'declaree' ? 'declared' : info === 'a-completer' ? 'toComplete' : 'saved'}`) : undefined;
+    return reply.form({ values: formValues(hire), data: { ...(await hireData(request)), notice } });
   });
 
-  app.post('/compte/embauches/:id', { onRequest: companyOrStaff, config: { form: { ...hireForm, data: hireData } }, schema: { params: IdParams, body: HireFormBody } }, async (request, reply) => {
+  app.post('/compte/embauches/:id', { onRequest: companyOrStaff, config: { form: hireForm, formData: hireData }, schema: { params: IdParams, body: HireFormBody } }, async (request, reply) => {
     await updateHire(context(request), request.user!, request.params.id, formFacts(request.body));
     return reply.redirect(`/compte/embauches/${request.params.id}?info=enregistree`, 303);
   });

@@ -103,7 +103,7 @@ export function tableView(theme: Theme, table: ComputedTable, periodId: string, 
     })),
     definitions: definitionTexts(theme, spec.definitions),
     note: spec.note ? theme.t(spec.note) : undefined,
-    csvHref: `/admin/rapports/${spec.id}.csv?periode=${encodeURIComponent(periodId)}`,
+    csvHref: `/admin/rapports/csv/${spec.id}?periode=${encodeURIComponent(periodId)}`,
     chart: chart(theme, table),
   };
 }
