@@ -52,49 +52,53 @@ await runScript(async (say) => {
     const yearStart = `${year}-01-01`;
     try {
       const loadStarted = performance.now();
-      // Offers: published on a day of the year, public 60 days (one in five filled early), spread over the board's companies.
-      await sql`
-        with companies as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from companies where tenant_id = ${TENANT}),
-        generated as (
-          select g, (array['cdi','cdd','seasonal','interim','apprenticeship'])[1 + g % 5] as contract,
-                 (array['winter','summer','all_year'])[1 + g % 3] as season,
-                 ${yearStart}::timestamptz + make_interval(days => g % 365, secs => g % 86000) as published
-          from generate_series(0, ${OFFERS - 1}::int) g
-        )
-        insert into offers (tenant_id, company_id, title, description_html, rome_code, sector, contract, working_time, commune_insee, status, published_at, expires_at, job_nature)
-        select ${TENANT}, c.id, 'Offre de banc d’essai ' || g, '<p>Offre générée pour mesurer le rapport annuel.</p>',
-               (array['G1204','G1602','G1803','K1207','I1304'])[1 + g % 5], 'hotellerie-restauration', generated.contract,
-               case when g % 7 = 0 then 'part_time' else 'full_time' end, '74056', case when g % 5 = 0 then 'filled' else 'expired' end,
-               published, published + interval '60 days', case when g % 3 = 0 then 'replacement' else 'creation' end
-        from generated join companies c on c.n = generated.g % c.total`.execute(admin);
-      // Hires of the year: a fifth ended early, natures declared on two in three, a tenth the same person as another (returning staff).
-      await sql`
-        with companies as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from companies where tenant_id = ${TENANT}),
-        generated as (select g, ${yearStart}::date + (g % 365) as start_on from generate_series(0, ${HIRES - 1}::int) g)
-        insert into hires (tenant_id, company_id, person_key, person_label, title, contract, weekly_hours, hired_on, planned_start, planned_end, actual_start, actual_end, end_reason,
-                           job_nature, nature_declared_at, attribution)
-        select ${TENANT}, c.id, encode(sha256(convert_to(${TENANT} || ':personne' || (g % (${HIRES}::int - ${HIRES}::int / 10)), 'UTF8')), 'hex'), 'Personne ' || g, 'Embauche de banc d’essai ' || g,
-               (array['cdi','cdd','seasonal','interim','apprenticeship'])[1 + g % 5], (array[35, 28, 24, 39])[1 + g % 4], start_on - 10, start_on,
-               case when g % 5 in (1, 2) then start_on + (30 + g % 300) end, start_on,
-               case when g % 5 = 3 then start_on + (10 + g % 200) end, case when g % 5 = 3 then 'end_of_contract' end,
-               case when g % 3 = 0 then null when g % 3 = 1 then 'creation' else 'replacement' end,
-               case when g % 3 = 0 then null else start_on::timestamptz end,
-               (array['platform_application','counsellor_recommendation','platform_contact','declared_only'])[1 + g % 4]
-        from generated join companies c on c.n = generated.g % c.total`.execute(admin);
-      // The 6- and 12-month questions that fell due, two in three answered.
-      await sql`
-        insert into hire_follow_ups (tenant_id, hire_id, milestone, respondent, due_on, status, sent_at, answer, answered_at)
-        select h.tenant_id, h.id, m, 'employer', (h.start_on + make_interval(months => m))::date, 'sent', (h.start_on + make_interval(months => m))::timestamptz,
-               a.answer, case when a.answer is not null then (h.start_on + make_interval(months => m))::timestamptz + interval '2 days' end
-        from hires h cross join (values (6), (12)) as ms (m)
-        cross join lateral (select case when abs(hashtext(h.id::text || m)) % 3 = 0 then null when abs(hashtext(h.id::text)) % 4 = 0 then 'no' else 'yes' end as answer) a
-        where h.tenant_id = ${TENANT} and h.title like 'Embauche de banc%' and (h.start_on + make_interval(months => m))::date <= current_date`.execute(admin);
-      await sql`
-        insert into offer_views_daily (tenant_id, offer_id, day, views)
-        select o.tenant_id, o.id, (o.published_at at time zone 'Europe/Paris')::date + d, 1 + abs(hashtext(o.id::text || d)) % 40
-        from offers o cross join generate_series(0, 2) d
-        where o.tenant_id = ${TENANT} and o.title like 'Offre de banc%'`.execute(admin);
-      await sql`analyze`.execute(admin);
+      // One connection without the pool's 30 s statement timeout: the loads below are bulk inserts.
+      await admin.connection().execute(async (db) => {
+        await sql`set statement_timeout = 0`.execute(db);
+        // Offers: published on a day of the year, public 60 days (one in five filled early), spread over the board's companies.
+        await sql`
+          with companies as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from companies where tenant_id = ${TENANT}),
+          generated as (
+            select g, (array['cdi','cdd','seasonal','interim','apprenticeship'])[1 + g % 5] as contract,
+                   (array['winter','summer','all_year'])[1 + g % 3] as season,
+                   ${yearStart}::timestamptz + make_interval(days => g % 365, secs => g % 86000) as published
+            from generate_series(0, ${OFFERS - 1}::int) g
+          )
+          insert into offers (tenant_id, company_id, title, description_html, rome_code, sector, contract, working_time, commune_insee, status, published_at, expires_at, job_nature)
+          select ${TENANT}, c.id, 'Offre de banc d’essai ' || g, '<p>Offre générée pour mesurer le rapport annuel.</p>',
+                 (array['G1204','G1602','G1803','K1207','I1304'])[1 + g % 5], 'hotellerie-restauration', generated.contract,
+                 case when g % 7 = 0 then 'part_time' else 'full_time' end, '74056', case when g % 5 = 0 then 'filled' else 'expired' end,
+                 published, published + interval '60 days', case when g % 3 = 0 then 'replacement' else 'creation' end
+          from generated join companies c on c.n = generated.g % c.total`.execute(db);
+        // Hires of the year: a fifth ended early, natures declared on two in three, a tenth the same person as another (returning staff).
+        await sql`
+          with companies as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from companies where tenant_id = ${TENANT}),
+          generated as (select g, ${yearStart}::date + (g % 365) as start_on from generate_series(0, ${HIRES - 1}::int) g)
+          insert into hires (tenant_id, company_id, person_key, person_label, title, contract, weekly_hours, hired_on, planned_start, planned_end, actual_start, actual_end, end_reason,
+                             job_nature, nature_declared_at, attribution)
+          select ${TENANT}, c.id, encode(sha256(convert_to(${TENANT} || ':personne' || (g % (${HIRES}::int - ${HIRES}::int / 10)), 'UTF8')), 'hex'), 'Personne ' || g, 'Embauche de banc d’essai ' || g,
+                 (array['cdi','cdd','seasonal','interim','apprenticeship'])[1 + g % 5], (array[35, 28, 24, 39])[1 + g % 4], start_on - 10, start_on,
+                 case when g % 5 in (1, 2) then start_on + (30 + g % 300) end, start_on,
+                 case when g % 5 = 3 then start_on + (10 + g % 200) end, case when g % 5 = 3 then 'end_of_contract' end,
+                 case when g % 3 = 0 then null when g % 3 = 1 then 'creation' else 'replacement' end,
+                 case when g % 3 = 0 then null else start_on::timestamptz end,
+                 (array['platform_application','counsellor_recommendation','platform_contact','declared_only'])[1 + g % 4]
+          from generated join companies c on c.n = generated.g % c.total`.execute(db);
+        // The 6- and 12-month questions that fell due, two in three answered.
+        await sql`
+          insert into hire_follow_ups (tenant_id, hire_id, milestone, respondent, due_on, status, sent_at, answer, answered_at)
+          select h.tenant_id, h.id, m, 'employer', (h.start_on + make_interval(months => m))::date, 'sent', (h.start_on + make_interval(months => m))::timestamptz,
+                 a.answer, case when a.answer is not null then (h.start_on + make_interval(months => m))::timestamptz + interval '2 days' end
+          from hires h cross join (values (6), (12)) as ms (m)
+          cross join lateral (select case when abs(hashtext(h.id::text || m)) % 3 = 0 then null when abs(hashtext(h.id::text)) % 4 = 0 then 'no' else 'yes' end as answer) a
+          where h.tenant_id = ${TENANT} and h.title like 'Embauche de banc%' and (h.start_on + make_interval(months => m))::date <= current_date`.execute(db);
+        await sql`
+          insert into offer_views_daily (tenant_id, offer_id, day, views)
+          select o.tenant_id, o.id, (o.published_at at time zone 'Europe/Paris')::date + d, 1 + abs(hashtext(o.id::text || d)) % 40
+          from offers o cross join generate_series(0, 2) d
+          where o.tenant_id = ${TENANT} and o.title like 'Offre de banc%'`.execute(db);
+        await sql`analyze`.execute(db);
+      });
       const counts = await sql<{ offers: string; hires: string; follow_ups: string; views: string }>`
         select (select count(*) from offers where tenant_id = ${TENANT}) as offers, (select count(*) from hires where tenant_id = ${TENANT}) as hires,
                (select count(*) from hire_follow_ups where tenant_id = ${TENANT}) as follow_ups, (select count(*) from offer_views_daily where tenant_id = ${TENANT}) as views`.execute(admin);
