@@ -27,6 +27,11 @@ function tenantCli(args: string[], env: Record<string, string>, stdin?: string):
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A command that refuses early (an import of a slug that exists) exits before reading all of a
+    // large input: the pipe then breaks, which is its answer, not the test's failure.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(stdin ?? '');
   });
 }
