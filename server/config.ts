@@ -35,7 +35,7 @@ export interface Config {
   requestTimeoutMs: number;
   /** Longest wait for a request's complete headers (at most requestTimeoutMs). */
   headersTimeoutMs: number;
-  /** 503 + Retry-After when the event loop is saturated (@fastify/under-pressure). */
+  /** 503 + Retry-After when the event loop lags more than 1 s (@fastify/under-pressure). */
   loadShedding: boolean;
   /** Signing keys of access tokens (JWT_SECRET) and of cookies (COOKIE_SECRET). */
   secrets: { jwt: string; cookie: string };
