@@ -19,11 +19,17 @@ describe('password hashing (argon2id)', () => {
       expect(await work()).toBe(false);
       return performance.now() - start;
     };
-    const real = await time(() => verifyPassword(hash, 'wrong password'));
-    const missing = await time(() => verifyPassword(null, 'wrong password'));
+    // Interleaved runs, fastest of each: a busy machine only ever slows a run down, so the minimum is
+    // the cost of the work itself (one slow outlier made the single-run comparison fail under load).
+    const real: number[] = [];
+    const missing: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      real.push(await time(() => verifyPassword(hash, 'wrong password')));
+      missing.push(await time(() => verifyPassword(null, 'wrong password')));
+    }
     expect(await verifyPassword('not-a-phc-string', 'x')).toBe(false);
     // Same order of magnitude: both ran a full argon2 verification.
-    expect(missing).toBeGreaterThan(real / 4);
+    expect(Math.min(...missing)).toBeGreaterThan(Math.min(...real) / 4);
   });
 });
 
