@@ -9,6 +9,7 @@ import * as m0007 from './0007_company_logo.js';
 import * as m0008 from './0008_tenant_settings.js';
 import * as m0009 from './0009_search_speed.js';
 import * as m0015 from './0015_experience.js';
+import * as m0016 from './0016_speed.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0008_tenant_settings': m0008,
   '0009_search_speed': m0009,
   '0015_experience': m0015,
+  '0016_speed': m0016,
 };
