@@ -194,10 +194,30 @@ export async function similarWords(t: TenantDb, words: string[], minSimilarity: 
   return result;
 }
 
-/** Recomputes the search documents (and lexicon) of the tenant's offers; the triggers do the work. */
-export async function recomputeDocuments(t: TenantDb): Promise<number> {
-  const result = await sql`update offers set search_vector = null`.execute(t.trx);
-  return Number(result.numAffectedRows ?? 0);
+/** How many offers the tenant has (every status): a reindex's progress is counted against it. */
+export async function countOffers(t: TenantDb): Promise<number> {
+  const { count } = await t.trx
+    .selectFrom('offers')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return count;
+}
+
+/**
+ * Recomputes the search documents (and lexicon) of the next `limit` offers after `afterId` in id
+ * order; the triggers do the work. One short statement per batch, so a reindex never holds a whole
+ * board's rows nor runs into the statement timeout. Returns how many were done and the last id.
+ */
+export async function recomputeDocumentBatch(t: TenantDb, afterId: string | null, limit: number): Promise<{ count: number; lastId: string | null }> {
+  const { rows } = await sql<{ count: number; last_id: string | null }>`
+    with batch as (
+      select id from offers ${afterId ? sql`where id > ${afterId}` : sql``} order by id limit ${limit}
+    ),
+    updated as (
+      update offers o set search_vector = null from batch where o.id = batch.id returning o.id
+    )
+    select count(*)::int as count, max(id::text) as last_id from updated`.execute(t.trx);
+  return { count: rows[0].count, lastId: rows[0].last_id };
 }
 
 // ---------------------------------------------------------------------------------------------------
