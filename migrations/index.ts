@@ -8,6 +8,9 @@ import * as m0006 from './0006_candidates.js';
 import * as m0007 from './0007_company_logo.js';
 import * as m0008 from './0008_tenant_settings.js';
 import * as m0009 from './0009_search_speed.js';
+import * as m0011 from './0011_messaging.js';
+import * as m0012 from './0012_shared_time.js';
+import * as m0014 from './0014_feeds.js';
 import * as m0015 from './0015_experience.js';
 import * as m0016 from './0016_speed.js';
 
@@ -26,6 +29,9 @@ export const migrations: Record<string, Migration> = {
   '0007_company_logo': m0007,
   '0008_tenant_settings': m0008,
   '0009_search_speed': m0009,
+  '0011_messaging': m0011,
+  '0012_shared_time': m0012,
+  '0014_feeds': m0014,
   '0015_experience': m0015,
   '0016_speed': m0016,
 };

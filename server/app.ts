@@ -38,7 +38,17 @@ import companySpaceRoutes from './features/companies/space-routes.js';
 import adminRoutes from './features/admin/routes.js';
 import tenantSettingsPlugin from './features/tenant-settings/plugin.js';
 import tenantSettingsRoutes from './features/tenant-settings/routes.js';
+import sharedTimeRoutes from './features/shared-time/routes.js';
+import sharedTimeApiRoutes from './features/shared-time/api-routes.js';
+import feedsRoutes from './features/feeds/routes.js';
+import partnerApiRoutes from './features/feeds/api-routes.js';
 import hotReloadPlugin, { type RegisterTenants } from './tenancy/hot-reload.js';
+import accompanimentRoutes from './features/accompaniment/routes.js';
+import counsellorRoutes from './features/accompaniment/counsellor-routes.js';
+import messagingPlugin from './features/messaging/plugin.js';
+import messagingRoutes from './features/messaging/routes.js';
+import messagingApiRoutes from './features/messaging/api-routes.js';
+import moderationRoutes from './features/moderation/routes.js';
 import { loadTenantRegistry, type LiveTenantRegistry } from './tenancy/registry.js';
 
 /** `<slug>.localhost` resolves only outside production. Throws TenantConfigError on an invalid tenant.json. */
@@ -148,6 +158,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(alertsPlugin);
   await app.register(alertsRoutes);
   await app.register(privacyRoutes);
+  await app.register(sharedTimeRoutes);
+  await app.register(sharedTimeApiRoutes);
+  await app.register(feedsRoutes);
+  await app.register(partnerApiRoutes);
+  // The collaborative youth board (features.messaging): counsellors, recommendations, threads, moderation.
+  await app.register(messagingPlugin);
+  await app.register(accompanimentRoutes);
+  await app.register(counsellorRoutes);
+  await app.register(messagingRoutes);
+  await app.register(messagingApiRoutes);
+  await app.register(moderationRoutes);
   // Lists the messages written under <DATA_DIR>/mail: never in production.
   if (config.env !== 'production') await app.register(devMailboxRoutes);
   return app;

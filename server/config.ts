@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /** Everything the app reads from the environment, validated once. Only this module reads process.env. */
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   billing: BillingConfig;
   /** The search page's map (MAP_TILES_URL); undefined: no map, the list only. */
   map?: MapConfig;
+  /** Importing companies' feeds (features/feeds). */
+  feeds: FeedsConfig;
 }
 
 export interface MapConfig {
@@ -67,6 +70,15 @@ export interface MapConfig {
   attribution: string;
   /** The CSP img-src source allowing the tiles: the template's origin, `*.` for a {s} sub-domain. */
   tileSource: string;
+}
+
+export interface FeedsConfig {
+  /** FEED_FETCH_ALLOW: addresses or ranges exempt from the SSRF guard (tests and development only, refused in production). */
+  allowNetworks: string[];
+  /** FEED_FETCH_TIMEOUT_MS: deadline of one fetch, redirects and body included. */
+  timeoutMs: number;
+  /** FEED_MAX_MB: largest feed or uploaded file, compressed and decoded. */
+  maxBytes: number;
 }
 
 export type BillingConfig =
@@ -241,6 +253,27 @@ function mapConfig(env: Env): MapConfig | undefined {
   };
 }
 
+/** FEED_FETCH_ALLOW (comma-separated IPs or CIDR ranges): local test servers only, never in production. */
+function feedsConfig(env: Env, nodeEnv: Config['env']): FeedsConfig {
+  const allowNetworks = (env.FEED_FETCH_ALLOW ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of allowNetworks) {
+    const [address, bits] = item.split('/');
+    const family = isIP(address);
+    const max = family === 6 ? 128 : 32;
+    if (family === 0 || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > max))) {
+      throw new ConfigError('FEED_FETCH_ALLOW', `doit lister des adresses IP ou des plages CIDR séparées par des virgules (reçu « ${item} »)`);
+    }
+  }
+  if (allowNetworks.length > 0 && nodeEnv === 'production') {
+    throw new ConfigError('FEED_FETCH_ALLOW', 'est refusé en production : les flux ne peuvent viser ni la boucle locale ni un réseau privé');
+  }
+  return {
+    allowNetworks,
+    timeoutMs: integer(env, 'FEED_FETCH_TIMEOUT_MS', 30_000, 500, 300_000),
+    maxBytes: integer(env, 'FEED_MAX_MB', 10, 1, 200) * 1024 * 1024,
+  };
+}
+
 /** Scripts (migrate, seed, tenant, reindex) sign no token or cookie, so they need neither secret, even in production. */
 export const NO_SECRETS: Config['secrets'] = { jwt: '', cookie: '' };
 
@@ -288,6 +321,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     billing: billingConfig(env),
     map: mapConfig(env),
+    feeds: feedsConfig(env, nodeEnv),
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new ConfigError('HEADERS_TIMEOUT_MS', `doit être au plus REQUEST_TIMEOUT_MS (${config.requestTimeoutMs} ms)`);

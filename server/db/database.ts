@@ -39,6 +39,36 @@ export interface Database {
   alerts: AlertsTable;
   alert_sends: AlertSendsTable;
   tenant_settings: TenantSettingsTable;
+  offer_places: OfferPlacesTable;
+  shared_time_members: SharedTimeMembersTable;
+  shared_time_needs: SharedTimeNeedsTable;
+  shared_time_proposals: SharedTimeProposalsTable;
+  shared_time_state: SharedTimeStateTable;
+  shared_time_gap_calls: SharedTimeGapCallsTable;
+  feed_sources: FeedSourcesTable;
+  feed_runs: FeedRunsTable;
+  feed_items: FeedItemsTable;
+  partner_api_keys: PartnerApiKeysTable;
+  offer_exports: OfferExportsTable;
+  france_travail_states: FranceTravailStatesTable;
+  // The collaborative youth board (migration 0011, issue #13).
+  accompaniments: AccompanimentsTable;
+  accompaniment_delegates: AccompanimentDelegatesTable;
+  accompaniment_invitations: AccompanimentInvitationsTable;
+  follow_up_events: FollowUpEventsTable;
+  accompaniment_notes: AccompanimentNotesTable;
+  parental_consents: ParentalConsentsTable;
+  cv_bank_entries: CvBankEntriesTable;
+  offer_suggestions: OfferSuggestionsTable;
+  candidate_recommendations: CandidateRecommendationsTable;
+  threads: ThreadsTable;
+  messages: MessagesTable;
+  thread_reads: ThreadReadsTable;
+  abuse_reports: AbuseReportsTable;
+  user_blocks: UserBlocksTable;
+  notification_settings: NotificationSettingsTable;
+  notification_states: NotificationStatesTable;
+  notification_sends: NotificationSendsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -122,6 +152,8 @@ export interface UsersTable {
   email_verified_at: NullableTimestamp;
   disabled_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Asked at sign-up on youth boards (migration 0011): minors' protection. */
+  birth_date: DateOnly;
 }
 
 export const SESSION_KINDS = ['browser', 'api'] as const;
@@ -246,6 +278,8 @@ export interface OffersTable {
   apply_email: string | null;
   status: Generated<OfferStatus>;
   job_nature: (typeof JOB_NATURES)[number] | null;
+  /** The employer lets the offer go to France Travail, aggregators and partner sites (migration 0014). */
+  export_consent: Generated<boolean>;
   published_at: NullableTimestamp;
   expires_at: NullableTimestamp;
   created_at: Generated<Date>;
@@ -329,7 +363,7 @@ export interface CompanyInvitationsTable {
   accepted_at: NullableTimestamp;
 }
 
-export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings'] as const;
+export const AUDIT_TARGETS = ['offer', 'company', 'user', 'settings', 'message', 'shared_time_need', 'shared_time_proposal'] as const;
 export type AuditTarget = (typeof AUDIT_TARGETS)[number];
 
 /** What tenant admins did (migration 0004; target `settings` without id since 0008): insert-only for the app. */
@@ -416,7 +450,8 @@ export interface StoredFilesTable {
   created_at: Generated<Date>;
 }
 
-export const APPLICATION_STATUSES = ['new', 'viewed', 'shortlisted', 'interview', 'hired', 'rejected'] as const;
+/** `unanswered`: a recommended application closed by the app after the tenant's delay (migration 0011). */
+export const APPLICATION_STATUSES = ['new', 'viewed', 'shortlisted', 'interview', 'hired', 'rejected', 'unanswered'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** An application to an offer (migration 0006); anonymised (not deleted) when the candidate leaves. */
@@ -438,7 +473,29 @@ export interface ApplicationsTable {
   consent_at: ColumnType<Date, Date | string, Date | string>;
   anonymised_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Migration 0011: the counsellor who recommended the candidate and the note the employer reads. */
+  recommended_by: string | null;
+  recommendation_note: string | null;
+  refusal_reason: RefusalReason | null;
+  refusal_reason_shared: Generated<boolean>;
+  employer_answered_at: NullableTimestamp;
+  /** First time the application reached "interview": minors' contact details are shown from then on. */
+  interview_at: NullableTimestamp;
+  reminder_sent_at: NullableTimestamp;
 }
+
+export const REFUSAL_REASONS = [
+  'position_filled',
+  'profile_mismatch',
+  'lacking_skills',
+  'incompatible_schedule',
+  'mobility',
+  'unreachable',
+  'did_not_attend',
+  'candidate_declined',
+  'other',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** The employer's private notes on an application (migration 0006). */
 export interface ApplicationNotesTable {
@@ -519,4 +576,485 @@ export interface TenantSettingsTable {
   feature_shared_time: boolean | null;
   updated_at: Generated<Date>;
   updated_by: string | null;
+}
+
+/** The places of an offer after its first (migration 0012): a shared-time job has all its employers' sites. */
+export interface OfferPlacesTable {
+  tenant_id: string;
+  offer_id: string;
+  /** 1 is the offer's own place (offers.commune_insee), repeated here so the list is complete. */
+  position: number;
+  commune_insee: string;
+  postal_code: string | null;
+  place_name: string;
+  latitude: number | null;
+  longitude: number | null;
+  label: string | null;
+}
+
+/** A member company of a groupement, as shared time sees it (migration 0012). */
+export interface SharedTimeMembersTable {
+  tenant_id: string;
+  company_id: string;
+  public_body: Generated<boolean>;
+  /** The groupement itself: the legal employer of shared staff, the company its shared offers belong to. */
+  employer_group: Generated<boolean>;
+  competitor_ids: ColumnType<string[], string[] | undefined, string[]>;
+  updated_at: Generated<Date>;
+}
+
+export const NEED_STATUSES = ['draft', 'validated', 'combined', 'staffed', 'withdrawn'] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+export const NEED_SEASONS = ['all_year', 'winter', 'summer', 'other'] as const;
+export type NeedSeason = (typeof NEED_SEASONS)[number];
+
+/** A site of a need: a commune and its coordinates (from `communes`), with an optional label. */
+export interface NeedSite {
+  commune_insee: string;
+  name: string;
+  postal_code: string | null;
+  lat: number;
+  lon: number;
+  label: string | null;
+}
+
+/** A recurring yearly period (`MM-DD`, inclusive, may wrap over the new year) and its weekly slots. */
+export interface NeedPeriod {
+  from: string;
+  to: string;
+  /** day: 0 = Monday; start/end: minutes after midnight; site: index in `sites`. */
+  slots: { day: number; start: number; end: number; site: number }[];
+}
+
+/** A part-time or seasonal need of a member company (migration 0012). */
+export interface SharedTimeNeedsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  title: string;
+  rome_code: string;
+  sites: ColumnType<NeedSite[], string, string>;
+  periods: ColumnType<NeedPeriod[], string, string>;
+  licences: ColumnType<string[], string[] | undefined, string[]>;
+  start_date: ColumnType<string, string, string>;
+  min_commitment_months: number;
+  hourly_wage: number;
+  short_contracts_replaced: number;
+  notes: string | null;
+  /** Derived from sites and periods by the service (lists, filters, heat strips). */
+  commune_insee: string;
+  latitude: number;
+  longitude: number;
+  weekly_minutes: number;
+  annual_minutes: number;
+  month_minutes: ColumnType<number[], number[], number[]>;
+  season: NeedSeason;
+  status: Generated<NeedStatus>;
+  source: Generated<'declared' | 'suggested' | 'imported'>;
+  source_offer_id: string | null;
+  created_by: string | null;
+  validated_by: string | null;
+  validated_at: NullableTimestamp;
+  staffed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export const PROPOSAL_STATUSES = ['proposed', 'pinned', 'rejected', 'drafted'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/** A set of needs the engine proposed as one job (migration 0012); `result` is the engine's Combination. */
+export interface SharedTimeProposalsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  key: string;
+  need_ids: string[];
+  status: Generated<ProposalStatus>;
+  result: ColumnType<unknown, string | null, string | null>;
+  broken: ColumnType<unknown, string | null, string | null>;
+  annual_minutes: Generated<number>;
+  score: ColumnType<number, number | undefined, number>;
+  offer_id: string | null;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  computed_at: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+/** Per tenant: the engine's input version, the version computed, and the last run (migration 0012). */
+export interface SharedTimeStateTable {
+  tenant_id: string;
+  needs_version: ColumnType<number, number | undefined, number>;
+  computed_version: ColumnType<number, number | undefined, number>;
+  settings_fingerprint: string | null;
+  stats: ColumnType<unknown, string | null | undefined, string | null>;
+  unmatched: ColumnType<unknown, string | null | undefined, string | null>;
+  computed_at: NullableTimestamp;
+  duration_ms: number | null;
+}
+
+/** A « besoin complémentaire recherché » published on the board (migration 0012). */
+export interface SharedTimeGapCallsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  proposal_id: string | null;
+  need_ids: string[];
+  title: string;
+  summary: string;
+  details: ColumnType<unknown, string, string>;
+  status: Generated<'published' | 'closed'>;
+  published_by: string | null;
+  published_at: Generated<Date>;
+  closed_at: NullableTimestamp;
+  mailed_count: Generated<number>;
+}
+
+// Offers in and out (migration 0014, issue #17).
+
+export const FEED_SOURCE_KINDS = ['url', 'upload'] as const;
+export const FEED_SOURCE_FORMATS = ['json_ld', 'aggregator_xml', 'partner_file', 'csv'] as const;
+export const FEED_RUN_STATUSES = ['ok', 'not_modified', 'failed'] as const;
+export type FeedRunStatus = (typeof FEED_RUN_STATUSES)[number];
+
+/** A company's import source: a URL polled 1–4 times a day, or the uploaded files of one format. */
+export interface FeedSourcesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  company_id: string;
+  name: string;
+  kind: (typeof FEED_SOURCE_KINDS)[number];
+  format: (typeof FEED_SOURCE_FORMATS)[number];
+  url: string | null;
+  polls_per_day: number | null;
+  active: Generated<boolean>;
+  next_poll_at: NullableTimestamp;
+  /** « Relever maintenant » was pressed: the next poll is recorded as manual. */
+  poll_requested: Generated<boolean>;
+  etag: string | null;
+  last_modified: string | null;
+  /** The poll whose outcome was last recorded: a retried poll is applied once. */
+  last_applied_poll: string | null;
+  last_fetch_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  last_status: FeedRunStatus | null;
+  last_error: string | null;
+  consecutive_failures: Generated<number>;
+  failure_notified_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface FeedRejection {
+  position: string;
+  reference: string | null;
+  reasons: string[];
+}
+
+/** One poll or upload of a source and what it did. */
+export interface FeedRunsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  source_id: string;
+  poll_id: string;
+  trigger: 'schedule' | 'manual' | 'upload';
+  status: FeedRunStatus;
+  http_status: number | null;
+  error: string | null;
+  records: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  closed: Generated<number>;
+  rejected: Generated<number>;
+  flagged: Generated<number>;
+  rejections: ColumnType<FeedRejection[], string | undefined, string>;
+  started_at: ColumnType<Date, Date | string, Date | string>;
+  finished_at: Generated<Date>;
+}
+
+/** An imported offer's identity: (source, reference) → offer. */
+export interface FeedItemsTable {
+  tenant_id: string;
+  source_id: string;
+  reference: string;
+  offer_id: string | null;
+  content_hash: string;
+  /** Page of a sitemap the record was read on (a page that fails to load does not count as a miss). */
+  origin: string | null;
+  /** The feed's own end of publication, if it gives one: publication never runs past it. */
+  valid_through: NullableTimestamp;
+  missed_polls: Generated<number>;
+  /** Publication refused for lack of membership: tried again at every poll. */
+  pending_publication: Generated<boolean>;
+  /** What a person should check (French sentences): ROME guessed, contract inferred, duplicate… */
+  notes: ColumnType<string[], string | undefined, string>;
+  duplicate_of: string | null;
+  closed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Read-only keys of the partner API (only their SHA-256 is kept). */
+export interface PartnerApiKeysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  key_prefix: string;
+  key_hash: string;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export const OFFER_EXPORT_KINDS = ['aggregator_xml', 'france_travail'] as const;
+export type OfferExportKind = (typeof OFFER_EXPORT_KINDS)[number];
+
+/** A generated export: the tenant's aggregator feed (one row, replaced) or one day's France Travail file. */
+export interface OfferExportsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: OfferExportKind;
+  generated_on: ColumnType<string, string, string>;
+  content: string;
+  offer_count: number;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+/** What France Travail last received for an offer, so the next file says C, M or S. */
+export interface FranceTravailStatesTable {
+  tenant_id: string;
+  offer_id: string;
+  content_hash: string;
+  last_movement: 'C' | 'M' | 'S';
+  first_sent_on: ColumnType<string, string, never>;
+  last_sent_on: ColumnType<string, string, string>;
+}
+
+// The collaborative youth board (migration 0011, issue #13)
+
+export const CONSENT_CHANNELS = ['app', 'interview'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+export type AccompanimentStatus = 'requested' | 'active' | 'ended';
+
+/** A young person followed by the mission locale: one row per young person, the referent counsellor. */
+export interface AccompanimentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  young_user_id: string;
+  referent_user_id: string | null;
+  status: AccompanimentStatus;
+  consent_at: NullableTimestamp;
+  consent_channel: ConsentChannel | null;
+  requested_at: NullableTimestamp;
+  started_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  next_appointment_at: NullableTimestamp;
+  next_appointment_place: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Colleagues of the referent who follow the young person too. */
+export interface AccompanimentDelegatesTable {
+  tenant_id: string;
+  accompaniment_id: string;
+  counsellor_user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** A counsellor's e-mailed invitation to be followed (SHA-256 of the token stored). */
+export interface AccompanimentInvitationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  counsellor_user_id: string | null;
+  email: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  accepted_at: NullableTimestamp;
+}
+
+export const FOLLOW_UP_KINDS = ['contact', 'interview', 'workshop', 'job_start'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export interface FollowUpEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  accompaniment_id: string;
+  kind: FollowUpKind;
+  happened_on: ColumnType<string, string, string>;
+  note: string | null;
+  author_user_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** Notes private to the mission locale: never shown to the young person nor to companies. */
+export interface AccompanimentNotesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  accompaniment_id: string;
+  author_user_id: string | null;
+  body: string;
+  created_at: Generated<Date>;
+}
+
+/** A parent's consent for an under-15 (double opt-in of the parent's address). */
+export interface ParentalConsentsTable {
+  user_id: string;
+  tenant_id: string;
+  parent_email: string;
+  token_hash: string | null;
+  requested_at: Generated<Date>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  confirmed_at: NullableTimestamp;
+}
+
+/** A CV validated by a counsellor; in the CV bank once the young person consents. */
+export interface CvBankEntriesTable {
+  user_id: string;
+  tenant_id: string;
+  validated_file_id: string;
+  validated_by: string | null;
+  validated_at: Generated<Date>;
+  consent_at: NullableTimestamp;
+}
+
+/** An offer a counsellor recommends to a young person. */
+export interface OfferSuggestionsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  young_user_id: string;
+  counsellor_user_id: string | null;
+  note: string | null;
+  created_at: Generated<Date>;
+  seen_at: NullableTimestamp;
+}
+
+export type RecommendationStatus = 'awaiting_consent' | 'sent' | 'declined';
+
+/** A young person recommended for an offer; with their agreement it becomes an application. */
+export interface CandidateRecommendationsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  offer_id: string;
+  young_user_id: string;
+  counsellor_user_id: string | null;
+  note_for_employer: string | null;
+  private_note: string | null;
+  status: RecommendationStatus;
+  consent_at: NullableTimestamp;
+  consent_channel: ConsentChannel | null;
+  application_id: string | null;
+  origin: string;
+  created_at: Generated<Date>;
+  decided_at: NullableTimestamp;
+}
+
+export type ThreadKind = 'accompaniment' | 'application' | 'offer_partnership' | 'cv_contact';
+
+/** A conversation about one object; who takes part follows from the object (features/messaging). */
+export interface ThreadsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  kind: ThreadKind;
+  accompaniment_id: string | null;
+  application_id: string | null;
+  offer_id: string | null;
+  company_id: string | null;
+  young_user_id: string | null;
+  /** The site the thread was written on: links in its e-mails point there. */
+  origin: string;
+  created_by: string | null;
+  last_message_at: Generated<Date>;
+  anonymised_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  thread_id: string;
+  author_user_id: string | null;
+  body: string | null;
+  offer_id: string | null;
+  attachment_file_id: string | null;
+  attachment_name: string | null;
+  attachment_media_type: string | null;
+  attachment_size: number | null;
+  created_at: Generated<Date>;
+  hidden_at: NullableTimestamp;
+  hidden_by: string | null;
+  deleted_at: NullableTimestamp;
+}
+
+export interface ThreadReadsTable {
+  tenant_id: string;
+  thread_id: string;
+  user_id: string;
+  last_read_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export const REPORT_REASONS = ['harassment', 'discrimination', 'money_request', 'fraudulent_offer', 'sexual_content', 'sensitive_data'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+export type ReportDecision = 'hidden' | 'dismissed' | 'warned' | 'suspended';
+
+/** "Signaler": a message or an offer reported by a user, until a tenant admin decides. */
+export interface AbuseReportsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  message_id: string | null;
+  offer_id: string | null;
+  reporter_user_id: string | null;
+  reporter_is_minor: Generated<boolean>;
+  reason: ReportReason;
+  details: string | null;
+  created_at: Generated<Date>;
+  resolved_at: NullableTimestamp;
+  resolved_by: string | null;
+  decision: ReportDecision | null;
+}
+
+export interface UserBlocksTable {
+  tenant_id: string;
+  blocker_user_id: string;
+  blocked_user_id: string;
+  created_at: Generated<Date>;
+}
+
+/** Per-user e-mail settings of the messaging (no row: each thread on, digest off). */
+export interface NotificationSettingsTable {
+  user_id: string;
+  tenant_id: string;
+  each_thread: Generated<boolean>;
+  daily_digest: Generated<boolean>;
+  last_digest_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+/** Per thread and recipient: messages not yet e-mailed since `pending_since`, and the last e-mail. */
+export interface NotificationStatesTable {
+  tenant_id: string;
+  thread_id: string;
+  user_id: string;
+  pending_since: NullableTimestamp;
+  last_sent_at: NullableTimestamp;
+}
+
+/** One notification e-mail: recorded before it goes out, marked sent after (idempotent across restarts). */
+export interface NotificationSendsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  user_id: string;
+  thread_id: string | null;
+  kind: 'thread' | 'digest';
+  window_start: ColumnType<Date, Date | string, Date | string>;
+  window_end: ColumnType<Date, Date | string, Date | string>;
+  status: Generated<'pending' | 'sent'>;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  created_at: Generated<Date>;
 }

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { createBillingProvider } from '../features/billing/providers/index.js';
 import { defineBillingJobs } from './membership-reminders.js';
 import { defineCandidateJobs, defineRetentionJob } from './candidate-jobs.js';
+import { defineFeedJobs } from './feed-jobs.js';
+import { defineMessagingJobs } from './messaging-jobs.js';
 import { defineOfferJobs } from './offer-expiry.js';
 import { defineSearchJobs } from './search-outbox.js';
+import { defineSharedTimeJobs } from './shared-time.js';
 import { Worker } from './worker.js';
 
 /**
@@ -17,5 +20,8 @@ export function createWorker(app: FastifyInstance): Worker {
   defineBillingJobs(worker, app.db, app.tenants, app.mail, { provider: createBillingProvider(app.config.billing) });
   defineCandidateJobs(worker, app);
   defineRetentionJob(worker, app);
+  defineSharedTimeJobs(worker, app);
+  defineFeedJobs(worker, app);
+  defineMessagingJobs(worker, app);
   return worker;
 }

@@ -15,6 +15,24 @@ export interface MailRequest {
 }
 
 /**
+ * A short notice (`emails/notice.*.hbs`): greeting, one paragraph, an optional quoted note and a
+ * button. Subject, paragraph and button are the strings `notice.<kind>.subject|body|button`,
+ * interpolated with `params`, so a tenant rewords any of them in its strings file.
+ */
+export interface NoticeRequest {
+  tenant: Tenant;
+  origin: string;
+  to: string;
+  kind: string;
+  displayName: string;
+  params?: Record<string, unknown>;
+  link: string;
+  /** A note written by someone (a counsellor's words), quoted as typed. */
+  note?: string | null;
+  headers?: Record<string, string>;
+}
+
+/**
  * Renders tenant e-mails (HTML and plain text, through the tenant's Theme: a tenant may override any
  * template of views/emails/ and any string) and hands them to the Mailer in the background: the
  * request that triggered a message does not wait for SMTP, so answering "we sent you a link" takes
@@ -44,6 +62,27 @@ export class MailService {
   /** Renders and hands over now, resolving once the Mailer accepted it (jobs that must know it went out). */
   async deliver(request: MailRequest): Promise<void> {
     await this.mailer.send(this.render(request));
+  }
+
+  /** The MailRequest of a notice (see NoticeRequest), for send() or deliver(). */
+  notice({ tenant, origin, to, kind, displayName, params = {}, link, note, headers }: NoticeRequest): MailRequest {
+    const theme = this.themeOf(tenant);
+    const values = { name: tenant.config.name, ...params };
+    return {
+      tenant,
+      origin,
+      to,
+      template: 'notice',
+      headers,
+      data: {
+        displayName,
+        noticeSubject: theme.t(`notice.${kind}.subject`, values),
+        body: theme.t(`notice.${kind}.body`, values),
+        button: theme.t(`notice.${kind}.button`, values),
+        note: note || undefined,
+        link,
+      },
+    };
   }
 
   render({ tenant, origin, to, template, data, headers }: MailRequest) {

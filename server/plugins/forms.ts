@@ -21,7 +21,7 @@ export interface FormField {
   name: string;
   /** Strings key of the label. */
   label: string;
-  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea' | 'select' | 'date' | 'url';
+  type: 'text' | 'email' | 'password' | 'hidden' | 'radio' | 'textarea' | 'select' | 'date' | 'url' | 'file' | 'datetime-local';
   /** Strings key of a hint shown under the label. */
   hint?: string;
   required?: boolean;
@@ -29,8 +29,8 @@ export interface FormField {
   maxlength?: number;
   /** Radio and select choices; labels are strings keys. */
   options?: { value: string; label: string }[];
-  /** Choices that depend on the tenant (its sectors…), used instead of `options`. */
-  optionsFor?: (tenant: Tenant) => { value: string; label: string }[];
+  /** Choices that depend on the tenant (its sectors…) or on the page's data (FormPage.data), used instead of `options`. */
+  optionsFor?: (tenant: Tenant, data: Record<string, unknown>) => { value: string; label: string }[];
   /** `inputmode` of a text input (numeric, decimal…) for mobile keyboards. */
   inputmode?: 'numeric' | 'decimal';
 }
@@ -43,6 +43,11 @@ export interface FormPage {
   /** Strings key of the page title (and heading). */
   title: string;
   fields: FormField[];
+  /**
+   * Data the page needs at every rendering, the first and after a refused post alike (choices read
+   * from the database…); merged under `state.data`.
+   */
+  data?: (request: FastifyRequest) => Promise<Record<string, unknown>>;
 }
 
 export interface FormState {
@@ -62,6 +67,8 @@ declare module 'fastify' {
     form?: FormPage;
     /** `false` only for machine-to-machine POSTs that carry no cookie (e.g. a signed webhook). */
     csrf?: boolean;
+    /** What the form's page shows besides the form (a person's name…), loaded again when a refused post re-renders it. */
+    formData?: (request: FastifyRequest) => Promise<Record<string, unknown>>;
   }
   interface FastifyReply {
     /** Renders the route's form page (config.form) with values, errors and a fresh CSRF token. */
@@ -135,13 +142,14 @@ export default fp(
       const theme = app.theme(request.tenant);
       const errors = Object.fromEntries(Object.entries(state.errors ?? {}).map(([field, text]) => [field, translate(theme, text)]));
       const values = state.values ?? {};
+      const pageData = form.data ? await form.data(request) : {};
       const fields: Record<string, unknown> = {};
       const summary: { field: string; message: string; href: string }[] = [];
       for (const field of form.fields) {
         const id = `champ-${field.name.replace(/_/g, '-')}`;
         const error = errors[field.name];
-        // Passwords are never sent back into a page.
-        const raw = field.type === 'password' ? '' : values[field.name];
+        // Passwords are never sent back into a page, nor file parts.
+        const raw = field.type === 'password' || field.type === 'file' ? '' : values[field.name];
         const value = raw === undefined || raw === null ? '' : String(raw);
         const hintId = field.hint ? `${id}-aide` : undefined;
         const errorId = error ? `${id}-erreur` : undefined;
@@ -156,7 +164,7 @@ export default fp(
           errorId,
           describedBy: [hintId, errorId].filter(Boolean).join(' ') || undefined,
           optionsFor: undefined,
-          options: (field.optionsFor?.(request.tenant) ?? field.options)?.map((option, i) => ({
+          options: (field.optionsFor?.(request.tenant, pageData) ?? field.options)?.map((option, i) => ({
             value: option.value,
             label: theme.t(option.label),
             id: `${id}-${i + 1}`,
@@ -176,6 +184,7 @@ export default fp(
       return this.code(state.status ?? 200).page(form.template, {
         meta: { title: hasErrors ? theme.t('form.errorTitle', { title }) : title, noindex: true },
         form: { id: form.id, csrfToken, fields, summary, message, hasErrors, heading: title },
+        ...pageData,
         ...state.data,
       });
     });
@@ -194,15 +203,20 @@ export async function renderFormError(request: FastifyRequest, reply: FastifyRep
   const theme = request.server.theme(request.tenant);
   const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
   const values = { ...(request.query as Record<string, unknown>), ...body };
+  // The page's own data; when it cannot be loaded (another tenant's id…) the plain error page answers.
+  const load = request.routeOptions.config?.formData;
+  const data = load ? await load(request).catch(() => undefined) : undefined;
+  if (load && !data) return false;
   const validation = (error as FastifyError).validation;
   if (validation) {
-    await reply.form({ values, errors: validationMessages(theme, form, error as FastifyError, body), status: 400 });
+    await reply.form({ values, errors: validationMessages(theme, form, error as FastifyError, body), status: 400, data });
     return true;
   }
   const fields = error instanceof AppError ? error.fields : {};
   const code = error instanceof AppError ? error.code : ((error as FastifyError).code ?? 'BAD_REQUEST');
   const hasFieldErrors = Object.keys(fields).length > 0;
   await reply.form({
+    data,
     values,
     errors: fields,
     message: hasFieldErrors ? undefined : (theme.strings[`errors.${code}`] ?? theme.t('errors.BAD_REQUEST')),

@@ -29,13 +29,19 @@ export default fp(
             '`Authorization: Bearer <jeton>`. Erreurs : `{"error":{"code","message","fields"}}`.',
         },
         components: {
-          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+            partnerKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Clé partenaire créée par l’administrateur du site (lecture seule)' },
+          },
         },
         tags: [
           { name: 'auth', description: 'Jetons d’accès' },
           { name: 'offres', description: 'Recherche et gestion des offres' },
           { name: 'entreprises', description: 'Entreprises' },
           { name: 'lieux', description: 'Communes (autocomplétion)' },
+          { name: 'temps partagé', description: 'Besoins à temps partiel ou saisonniers et combinaisons (groupements d’employeurs)' },
+          { name: 'partenaires', description: 'Offres diffusables, pour les sites partenaires (clé d’API, lecture seule)' },
+          { name: 'messagerie', description: 'Conversations entre jeunes, conseillers et entreprises (sites où la messagerie est activée)' },
         ],
       },
       transform: ({ schema, url }) => {

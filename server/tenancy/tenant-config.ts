@@ -33,6 +33,83 @@ const Tier = Type.Object(
   { additionalProperties: false, description: 'One band of the membership grid, by company headcount.' },
 );
 
+const Share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+const Weight = (term: string) => Type.Number({ minimum: 0, maximum: 1, description: `Weight of the score term « ${term} » (0–1).` });
+
+/**
+ * The shared-time engine's rules and score weights (features/shared-time/engine/settings.ts holds the
+ * defaults; every key is optional). Hard constraints of a combination and the score are shown to GE
+ * staff with these figures, so a tenant can follow its collective agreement.
+ */
+const SharedTimeSettings = Type.Object(
+  {
+    weeklyHours: Type.Optional(
+      Type.Object(
+        {
+          min: Type.Optional(Type.Number({ minimum: 1, maximum: 48, description: 'Weekly regime: fewest hours of every week (default 24, the part-time floor).' })),
+          max: Type.Optional(Type.Number({ minimum: 1, maximum: 48, description: 'Weekly regime: most hours of every week (default 35).' })),
+        },
+        { additionalProperties: false, description: 'Bounds of the weekly regime: every week of the year within them (work + travel between sites).' },
+      ),
+    ),
+    annualHours: Type.Optional(Type.Integer({ minimum: 100, maximum: 2200, description: 'Annualised regime: most hours a year (default 1607, an annualised full time).' })),
+    minAnnualShare: Type.Optional(Share('Annualised regime: fewest hours as a share of annualHours (default 0.7).')),
+    maxDailyHours: Type.Optional(Type.Number({ minimum: 1, maximum: 24, description: 'Most hours of work + travel in a day (default 10).' })),
+    minDailyRestHours: Type.Optional(Type.Number({ minimum: 0, maximum: 24, description: 'Least rest between two working days (default 11).' })),
+    minWeeklyRestHours: Type.Optional(Type.Number({ minimum: 0, maximum: 72, description: 'Least consecutive rest in each week (default 35: 24 h + 11 h).' })),
+    maxWeeklyHours: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'Most hours in any single week (default 48).' })),
+    maxAverageWeeklyHours: Type.Optional(Type.Number({ minimum: 1, maximum: 60, description: 'Most hours a week on average over any 12 consecutive weeks (default 44).' })),
+    travel: Type.Optional(
+      Type.Object(
+        {
+          detourFactor: Type.Optional(Type.Number({ minimum: 1, maximum: 3, description: 'Road distance / great-circle distance (default 1.3).' })),
+          averageSpeedKmh: Type.Optional(Type.Number({ minimum: 5, maximum: 130, description: 'Average road speed in km/h (default 50).' })),
+          maxMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 240, description: 'Longest trip allowed between two sites of a combination, in minutes (default 45).' })),
+        },
+        { additionalProperties: false, description: 'Travel time between sites, estimated without a routing service.' },
+      ),
+    ),
+    maxEmployers: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: 'Most employers sharing one employee (default 4).' })),
+    maxNeeds: Type.Optional(Type.Integer({ minimum: 2, maximum: 4, description: 'Most needs in one combination (2–4, default 4).' })),
+    maxRegulatedDiplomas: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'Most different regulated State diplomas one combination may require (default 1).' })),
+    publicEmployerMaxShare: Type.Optional(
+      Type.Union([Share('Largest share of the time a public member may use.'), Type.Null()], { description: 'Largest share of the time a public member may use (e.g. 0.5); null: no rule (default, the figure is to be checked).' }),
+    ),
+    minTradeProximity: Type.Optional(Share('Least trade proximity between the needs of a combination (0: any, 0.75: same ROME domain; default 0).')),
+    compatibleTrades: Type.Optional(
+      Type.Array(Type.Tuple([Type.String({ pattern: '^[A-N][0-9]{2}([0-9]{2})?$' }), Type.String({ pattern: '^[A-N][0-9]{2}([0-9]{2})?$' })]), {
+        description: 'Pairs of ROME codes (A1203) or domains (A12) the tenant deems close trades, e.g. [["A1203", "N4402"]].',
+      }),
+    ),
+    gapCard: Type.Optional(
+      Type.Object(
+        {
+          minFill: Type.Optional(Share('Least fill of a combination that gets a gap card (default 0.7).')),
+          maxFill: Type.Optional(Share('Fill from which a combination is complete (default 0.95).')),
+        },
+        { additionalProperties: false, description: '« Besoin complémentaire recherché »: combinations filled between minFill and maxFill of their target.' },
+      ),
+    ),
+    managementFeeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 0.5, description: 'The GE’s fee on each member’s invoice (default 0.07 = 7 %).' })),
+    minimumHourlyWage: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Least reference hourly wage of a need, in euros (default 11.88, the SMIC horaire brut: update it each year).' })),
+    weights: Type.Optional(
+      Type.Object(
+        {
+          hours: Type.Optional(Weight('heures (annual hours / full year, weeks under 24 h or over 40 h)')),
+          stability: Type.Optional(Weight('stabilité sur l’année')),
+          travel: Type.Optional(Weight('trajets')),
+          idle: Type.Optional(Weight('temps morts dans la journée')),
+          trade: Type.Optional(Weight('proximité des métiers (ROME)')),
+          employers: Type.Optional(Weight('nombre d’employeurs (2–3 au mieux)')),
+          certainty: Type.Optional(Weight('engagements de 12 mois ou plus')),
+        },
+        { additionalProperties: false, description: 'Weights of the score terms (defaults 0.35, 0.20, 0.15, 0.10, 0.10, 0.05, 0.05).' },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Shared time (groupements d’employeurs): rules of a lawful combination and score weights; every key optional.' },
+);
+
 const FreeMembership = Type.Object(
   { mode: Type.Literal('free', { description: '"free": employers publish without a membership.' }) },
   { additionalProperties: false, description: 'Free for employers (e.g. a mission locale board).' },
@@ -122,6 +199,7 @@ export const TenantConfigSchema = Type.Object(
       },
       { additionalProperties: false, description: 'Feature switches, all true/false.' },
     ),
+    sharedTime: Type.Optional(SharedTimeSettings),
     privacy: Type.Optional(
       Type.Object(
         {
@@ -134,6 +212,19 @@ export const TenantConfigSchema = Type.Object(
         { additionalProperties: false, description: 'Personal data retention (optional).' },
       ),
     ),
+    recommendations: Type.Optional(
+      Type.Object(
+        {
+          autoCloseDays: Type.Integer({
+            minimum: 14,
+            maximum: 180,
+            description:
+              'A young person recommended by a counsellor: without an answer from the employer after this many days, the application closes as « sans réponse » (14–180, default 45). The employer is reminded after 7 days.',
+          }),
+        },
+        { additionalProperties: false, description: 'Recommended applications of a youth board (optional, with features.messaging).' },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'Cordée tenant (tenants/<slug>/tenant.json)', description: 'Configuration of one job board. Unknown keys are errors.' },
 );
@@ -142,6 +233,12 @@ export const DEFAULT_RETENTION_MONTHS = 24;
 
 /** Months of inactivity after which a tenant's candidate data is deleted. */
 export const retentionMonths = (config: Pick<TenantConfig, 'privacy'>): number => config.privacy?.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
+
+export const DEFAULT_RECOMMENDATION_AUTO_CLOSE_DAYS = 45;
+
+/** Days after which a recommended application still unanswered closes as « sans réponse ». */
+export const recommendationAutoCloseDays = (config: Pick<TenantConfig, 'recommendations'>): number =>
+  config.recommendations?.autoCloseDays ?? DEFAULT_RECOMMENDATION_AUTO_CLOSE_DAYS;
 
 export type TenantConfig = Static<typeof TenantConfigSchema>;
 export type MembershipTier = Static<typeof Tier>;
@@ -184,6 +281,9 @@ function frenchMessage(error: ValueError): string {
     case ValueErrorType.Integer: return 'doit être un nombre entier';
     case ValueErrorType.IntegerMinimum: return `doit être supérieur ou égal à ${String(schema.minimum)}`;
     case ValueErrorType.IntegerMaximum: return `doit être inférieur ou égal à ${String(schema.maximum)}`;
+    case ValueErrorType.Number: return 'doit être un nombre';
+    case ValueErrorType.NumberMinimum: return `doit être supérieur ou égal à ${String(schema.minimum)}`;
+    case ValueErrorType.NumberMaximum: return `doit être inférieur ou égal à ${String(schema.maximum)}`;
     case ValueErrorType.Boolean: return 'doit valoir true ou false';
     case ValueErrorType.Literal: return `doit valoir ${JSON.stringify(schema.const)}`;
     case ValueErrorType.Array: return 'doit être une liste';
@@ -244,6 +344,13 @@ function semanticProblems(config: TenantConfig, folderSlug: string): { field: st
         problems.push({ field: `membership.tiers[${i}].maxHeadcount`, message: 'la dernière tranche doit être ouverte (null)' });
       }
     });
+  }
+  const shared = config.sharedTime;
+  if (shared?.weeklyHours?.min !== undefined && shared.weeklyHours.max !== undefined && shared.weeklyHours.min > shared.weeklyHours.max) {
+    problems.push({ field: 'sharedTime.weeklyHours.min', message: 'doit être inférieur ou égal à max' });
+  }
+  if (shared?.gapCard?.minFill !== undefined && shared.gapCard.maxFill !== undefined && shared.gapCard.minFill >= shared.gapCard.maxFill) {
+    problems.push({ field: 'sharedTime.gapCard.minFill', message: 'doit être inférieur à maxFill' });
   }
   if (config.features.billing && config.membership.mode === 'free') {
     problems.push({ field: 'features.billing', message: 'ne peut pas être activé quand membership.mode vaut « free »' });

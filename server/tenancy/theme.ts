@@ -75,6 +75,7 @@ function listTemplates(dir: string, prefix = ''): string[] {
 }
 
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
 
 /**
  * One tenant's theme, the way Ghost builds one Handlebars environment per theme: its own
@@ -181,6 +182,12 @@ export class Theme {
       const date = asDate(value);
       const at = asDate(now);
       return Boolean(date && at && typeof hours === 'number' && at.getTime() - date.getTime() < hours * 3_600_000 && date <= at);
+    });
+    // A moment (messages, appointments): « 12 mars 2027 à 14:30 ».
+    this.hbs.registerHelper('formatDateTime', (value: unknown) => {
+      if (!value) return '';
+      const date = value instanceof Date ? value : new Date(String(value));
+      return Number.isNaN(date.getTime()) ? '' : dateTimeFormat.format(date);
     });
     this.hbs.registerHelper('isoDate', (value: unknown) => (value instanceof Date ? value.toISOString() : value ? String(value) : ''));
     // JSON for <script type="application/ld+json">: `<` escaped so that no `</script>` can close the block.

@@ -27,6 +27,7 @@ export const EXPORTED_TABLES = [
   'tenant_settings',
   'stored_files',
   'companies',
+  'shared_time_members',
   'company_members',
   'memberships',
   'membership_payments',
@@ -34,13 +35,36 @@ export const EXPORTED_TABLES = [
   'membership_reminders',
   'billing_events',
   'offers',
+  'offer_places',
+  'shared_time_needs',
+  'shared_time_proposals',
+  'shared_time_gap_calls',
   'applications',
   'application_notes',
   'candidate_profiles',
   'saved_offers',
   'alerts',
   'alert_sends',
+  'parental_consents',
+  'accompaniments',
+  'accompaniment_delegates',
+  'follow_up_events',
+  'accompaniment_notes',
+  'cv_bank_entries',
+  'offer_suggestions',
+  'candidate_recommendations',
+  'threads',
+  'messages',
+  'thread_reads',
+  'abuse_reports',
+  'user_blocks',
+  'notification_settings',
   'admin_audit_log',
+  'feed_sources',
+  'feed_runs',
+  'feed_items',
+  'partner_api_keys',
+  'france_travail_states',
 ] as const satisfies readonly (keyof Database)[];
 export type ExportedTable = (typeof EXPORTED_TABLES)[number];
 
@@ -52,6 +76,11 @@ export const NOT_EXPORTED: Record<string, string> = {
   search_outbox: 'file d’indexation : les déclencheurs la remplissent à l’import',
   search_lexicon: 'vocabulaire de recherche : recalculé par les déclencheurs à l’import',
   search_changes: 'générations du cache de recherche : recalculées par les déclencheurs à l’import',
+  shared_time_state: 'état du calcul des combinaisons (temps partagé) : le moteur recalcule après l’import',
+  offer_exports: 'fichiers d’export générés (flux agrégateur, fichiers France Travail) : régénérés par le nouveau déploiement',
+  accompaniment_invitations: 'invitations à être accompagné, liens e-mail à usage unique : à renvoyer',
+  notification_states: 'e-mails de messages en attente : les prochains messages les recréent',
+  notification_sends: 'historique des e-mails de notification déjà partis',
 };
 
 /** Columns kept by triggers (migrations 0002, 0016) or generated (0015): never exported, recomputed on insert. */
@@ -91,6 +120,8 @@ function selectRows(table: ExportedTable, slug: string, withCvs: boolean) {
   if (table === 'stored_files' && !withCvs) {
     return sql`select * from stored_files where ${where} and id in (select logo_file_id from companies where ${where})`;
   }
+  // A CV-bank entry is the validation of one CV file: it travels with the CVs only.
+  if (table === 'cv_bank_entries' && !withCvs) return sql`select * from cv_bank_entries where false`;
   return sql`select * from ${sql.table(table)} where ${where}`;
 }
 
@@ -101,6 +132,8 @@ function exportRow(table: ExportedTable, row: Row, options: ExportOptions): Row 
     row.cv_file_id = null;
     row.cv_file_name = null;
   }
+  // Message attachments are files like CVs: the message keeps the name (« pièce jointe supprimée »).
+  if (table === 'messages' && !options.withCvs) row.attachment_file_id = null;
   for (const [key, value] of Object.entries(row)) if (Buffer.isBuffer(value)) row[key] = value.toString('base64');
   return row;
 }

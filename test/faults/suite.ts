@@ -6,7 +6,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from '../helpers/net.js';
 import { AppProcess, MONTAGNE_HOST } from './app-process.js';
-import { send } from './http-load.js';
+import { send, type Call } from './http-load.js';
+import { DEMO_PASSWORD } from '../../server/db/seed/demo-seed.js';
 
 /** One line of the report: the scenario's figures and whether each target was met. */
 export interface ScenarioResult {
@@ -60,25 +61,51 @@ export class Suite {
     }
   }
 
-  /** A Bearer token of the montagne demo employer, through the API like any client. */
-  async employerToken(app = this.app): Promise<string> {
-    const agent = new http.Agent();
-    const outcome = await send(new URL(app.origin), MONTAGNE_HOST, agent, {
+  /** A Bearer token of a demo account (default: the montagne employer), through the API like any client. */
+  async token(app = this.app, host = MONTAGNE_HOST, email = 'employeur@montagne.demo'): Promise<string> {
+    const outcome = await this.call(app, host, {
       method: 'POST',
       path: '/api/v1/auth/token',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'employeur@montagne.demo', password: 'cordee-demo' }),
-    }, 10_000);
-    agent.destroy();
-    if (outcome.status !== 200) throw new Error(`jeton refusé : ${outcome.status} ${outcome.body}`);
+      body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+    });
+    if (outcome.status !== 200) throw new Error(`jeton refusé pour ${email} : ${outcome.status} ${outcome.body}`);
     return JSON.parse(outcome.body).access_token;
   }
 
-  /** Ids of live montagne offers, from the public API. */
-  async liveOfferIds(count: number): Promise<string[]> {
+  /** The cookie header of a browser session of a demo account, signed in through the log-in form. */
+  async sessionCookie(host: string, email: string): Promise<string> {
+    const cookies = new Map<string, string>();
+    const keep = (setCookie: string[] | undefined) => {
+      for (const line of setCookie ?? []) {
+        const [pair] = line.split(';');
+        const name = pair.slice(0, pair.indexOf('='));
+        cookies.set(name, pair.slice(name.length + 1));
+      }
+    };
+    const header = () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const form = await this.call(this.app, host, { path: '/compte/connexion' });
+    keep(form.headers['set-cookie']);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+    const body = new URLSearchParams({ _csrf: csrf ?? '', email, password: DEMO_PASSWORD }).toString();
+    const done = await this.call(this.app, host, { method: 'POST', path: '/compte/connexion', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: header() }, body });
+    if (done.status !== 303) throw new Error(`connexion refusée pour ${email} : ${done.status}`);
+    keep(done.headers['set-cookie']);
+    return header();
+  }
+
+  private async call(app: AppProcess, host: string, call: Call) {
     const agent = new http.Agent();
-    const outcome = await send(new URL(this.app.origin), MONTAGNE_HOST, agent, { path: `/api/v1/offers?per_page=${Math.min(count, 100)}` }, 10_000);
-    agent.destroy();
+    try {
+      return await send(new URL(app.origin), host, agent, call, 10_000);
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  /** Ids of live offers of a board (default montagne), from the public API. */
+  async liveOfferIds(count: number, host = MONTAGNE_HOST): Promise<string[]> {
+    const outcome = await this.call(this.app, host, { path: `/api/v1/offers?per_page=${Math.min(count, 100)}` });
     return (JSON.parse(outcome.body).hits as { id: string }[]).map((hit) => hit.id);
   }
 

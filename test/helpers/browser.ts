@@ -109,7 +109,11 @@ export function describeViolations(violations: A11yViolation[]): string {
 export interface Overflow {
   scrollWidth: number;
   innerWidth: number;
-  /** Elements sticking out on the right, to point at the culprit. */
+  /**
+   * Elements sticking out on the right, to point at the culprit. Those inside a scrolling or clipping
+   * box are left out (they scroll within it), unless positioned absolutely: such an element escapes a
+   * box that is not positioned, and is then often the very culprit.
+   */
   offenders: string[];
 }
 
@@ -118,9 +122,16 @@ export function horizontalOverflow(page: Page): Promise<Overflow> {
   return page.evaluate(() => {
     const innerWidth = window.innerWidth;
     const offenders: string[] = [];
+    const insideClippingBox = (element: Element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        if (getComputedStyle(parent).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
     for (const element of Array.from(document.body.querySelectorAll('*'))) {
       const right = element.getBoundingClientRect().right;
-      if (right > innerWidth + 0.5 && offenders.length < 10) {
+      const escapes = () => ['absolute', 'fixed'].includes(getComputedStyle(element).position) || !insideClippingBox(element);
+      if (right > innerWidth + 0.5 && offenders.length < 10 && escapes()) {
         const classes = element.getAttribute('class');
         offenders.push(`${element.tagName.toLowerCase()}${classes ? '.' + classes.trim().split(/\s+/).join('.') : ''} (right=${Math.round(right)})`);
       }

@@ -32,13 +32,22 @@ export function multipart(parts: Part[]): { body: Buffer; contentType: string } 
 }
 
 /** GET `page` as this client, then POST a multipart form to `action` with the page's CSRF token. */
-export async function postMultipart(app: FastifyInstance, client: FormClient, page: string, action: string, fields: Record<string, string>, file?: Part['file'], withToken = true) {
+export async function postMultipart(
+  app: FastifyInstance,
+  client: FormClient,
+  page: string,
+  action: string,
+  fields: Record<string, string>,
+  file?: Part['file'],
+  withToken = true,
+  fileField = 'cv',
+) {
   const form = await client.get(page);
   if (form.statusCode !== 200) throw new Error(`GET ${page} answered ${form.statusCode}`);
   const parts: Part[] = [];
   if (withToken) parts.push({ name: '_csrf', value: csrfOf(form.body) });
   for (const [name, value] of Object.entries(fields)) parts.push({ name, value });
-  if (file) parts.push({ name: 'cv', file });
+  if (file) parts.push({ name: fileField, file });
   const { body, contentType } = multipart(parts);
   const cookie = [...client.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
   return app.inject({ method: 'POST', url: action, headers: { host: client.host, cookie, 'content-type': contentType }, payload: body, remoteAddress: client.ip });

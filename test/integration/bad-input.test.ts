@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FormClient } from '../helpers/accounts.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../helpers/app.js';
 
 /** Raw bytes on a fresh socket, read until the server closes: what no HTTP client library would send. */
@@ -48,6 +49,18 @@ describe('hostile input that fails before or beside validation', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(Object.keys(response.json().error.fields)).toEqual(['title']);
+  });
+
+  it('refuses days that are not on the calendar with a 400, where they used to reach PostgreSQL', async () => {
+    const admin = new FormClient(t.app, MONTAGNE);
+    await admin.logIn('admin@montagne.demo', 'cordee-demo');
+    for (const day of ['9999-99-99', '2026-02-30']) expect((await admin.get(`/admin/flux/france-travail/${day}`)).statusCode, day).toBe(400);
+    expect((await admin.get('/admin/flux/france-travail/2026-02-28')).statusCode).toBe(404);
+    const company = await t.db.admin.selectFrom('companies').select('id').where('tenant_id', '=', 'montagne').orderBy('name').executeTakeFirstOrThrow();
+    const page = `/admin/adhesions/${company.id}/paiement`;
+    const refused = await admin.submit(page, { method: 'bank_transfer', reference: 'VIR-30-FEV', paid_on: '2026-02-30', amount: '600' });
+    expect(refused.statusCode).toBe(400);
+    expect(await t.db.admin.selectFrom('membership_payments').select('id').where('reference', '=', 'VIR-30-FEV').execute()).toEqual([]);
   });
 
   it('answers bad percent-encoding and over-long path segments in the API’s error format', async () => {

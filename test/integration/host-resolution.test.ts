@@ -19,11 +19,16 @@ describe('tenant resolution from the Host header', () => {
     expect(dijon.statusCode).toBe(200);
     expect(dijon.body).toContain('Jeunes &amp; Emploi Dijon');
     expect(dijon.body).not.toContain('Emploi Montagne');
+    const ge = await home('temps-partage-aveyron-lozere.cordee.example');
+    expect(ge.statusCode).toBe(200);
+    expect(ge.body).toContain('Temps Partagé Aveyron-Lozère');
+    for (const other of ['Emploi Montagne', 'Jeunes &amp; Emploi Dijon']) expect(ge.body).not.toContain(other);
   });
 
   it('resolves <slug>.localhost in development, case-insensitively', async () => {
     expect((await home(`${MONTAGNE}:3000`)).body).toContain('Emploi Montagne');
     expect((await home('DIJON.LOCALHOST')).body).toContain('Jeunes &amp; Emploi Dijon');
+    expect((await home('Ge-Occitanie.localhost')).body).toContain('Temps Partagé Aveyron-Lozère');
   });
 
   it('answers an unknown host with a plain 404 that carries no tenant data', async () => {
@@ -31,7 +36,7 @@ describe('tenant resolution from the Host header', () => {
       const response = await home(host);
       expect(response.statusCode, host).toBe(404);
       expect(response.body).toContain('Site introuvable');
-      for (const leak of ['Emploi Montagne', 'Dijon', 'offres', 'H/F']) expect(response.body, `${host} leaks ${leak}`).not.toContain(leak);
+      for (const leak of ['Emploi Montagne', 'Dijon', 'Aveyron', 'offres', 'H/F']) expect(response.body, `${host} leaks ${leak}`).not.toContain(leak);
     }
     const offers = await t.app.inject({ url: '/offres', headers: { host: 'inconnu.example' } });
     expect(offers.statusCode).toBe(404);

@@ -77,6 +77,68 @@ describe('demo seed', () => {
     expect(dijon.filter((o) => o.contract === 'seasonal').every((o) => o.season === 'summer')).toBe(true);
   });
 
+  it('gives ge-occitanie a free board of Aveyron and Lozère members, with their shared-time needs and settings', async () => {
+    const live = await db.admin
+      .selectFrom('offers')
+      .innerJoin('communes', 'communes.insee_code', 'offers.commune_insee')
+      .select(['communes.department_code', 'offers.contract', 'offers.working_time'])
+      .where('offers.tenant_id', '=', 'ge-occitanie')
+      .where('offers.status', '=', 'published')
+      .where('offers.expires_at', '>', new Date())
+      .execute();
+    expect(live.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(live.map((o) => o.department_code))).toEqual(new Set(['12', '48']));
+    expect(live.filter((o) => o.working_time === 'part_time' || o.contract === 'seasonal').length).toBeGreaterThan(8);
+    expect((await count('memberships'))['ge-occitanie']).toBeUndefined();
+
+    const needs = await db.admin.selectFrom('shared_time_needs').select(['tenant_id', 'status', 'company_id']).execute();
+    const byTenant = (tenant: string, status: string) => needs.filter((n) => n.tenant_id === tenant && n.status === status).length;
+    expect([byTenant('ge-occitanie', 'validated'), byTenant('ge-occitanie', 'draft')]).toEqual([11, 2]);
+    expect([byTenant('montagne', 'validated'), byTenant('montagne', 'draft')]).toEqual([7, 1]);
+    expect(needs.filter((n) => n.tenant_id === 'dijon')).toEqual([]);
+    const members = await db.admin
+      .selectFrom('shared_time_members')
+      .innerJoin('companies', 'companies.id', 'shared_time_members.company_id')
+      .select(['companies.tenant_id', 'companies.name', 'shared_time_members.public_body', 'shared_time_members.employer_group', 'shared_time_members.competitor_ids'])
+      .orderBy('companies.tenant_id')
+      .orderBy('companies.name')
+      .execute();
+    expect(members.map((m) => [m.tenant_id, m.name, m.public_body, m.employer_group, m.competitor_ids.length])).toEqual([
+      ['ge-occitanie', 'Centre communal d’action sociale de Marvejols', true, false, 0],
+      ['ge-occitanie', 'Centre hospitalier de Marvejols', true, false, 0],
+      ['ge-occitanie', 'Groupement d’employeurs Aveyron-Lozère', false, true, 0],
+      ['ge-occitanie', 'Laiterie coopérative du Lévézou', false, false, 1],
+      ['montagne', 'Communauté de communes du Haut-Chablais', true, false, 0],
+      ['montagne', 'Groupement d’employeurs Atout Saison', false, true, 0],
+    ]);
+    // The engine has not run yet: its state says so, and the worker's catch-up will compute.
+    const states = await db.admin.selectFrom('shared_time_state').select(['tenant_id', 'needs_version', 'computed_version']).orderBy('tenant_id').execute();
+    expect(states).toEqual([
+      { tenant_id: 'ge-occitanie', needs_version: 1, computed_version: 0 },
+      { tenant_id: 'montagne', needs_version: 1, computed_version: 0 },
+    ]);
+  });
+
+  it('gives dijon its collaborative side: caseloads, threads, two recommended applications, a partnership thread', async () => {
+    const samir = await db.admin.selectFrom('users').select('id').where('email', '=', 'conseiller@dijon.demo').executeTakeFirstOrThrow();
+    const caseload = await db.admin.selectFrom('accompaniments').select(['status', 'consent_channel']).where('referent_user_id', '=', samir.id).execute();
+    expect(caseload.length).toBeGreaterThanOrEqual(3);
+    expect(caseload.every((a) => a.status === 'active' && a.consent_channel !== null)).toBe(true);
+    const recommended = await db.admin
+      .selectFrom('applications')
+      .innerJoin('companies', 'companies.id', 'applications.company_id')
+      .select(['companies.name', 'applications.recommended_by'])
+      .where('applications.recommended_by', 'is not', null)
+      .execute();
+    expect(recommended).toHaveLength(2);
+    expect(recommended.every((a) => a.name === 'Brasserie des Ducs' && a.recommended_by === samir.id)).toBe(true);
+    const kinds = await db.admin.selectFrom('threads').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', 'dijon').groupBy('kind').execute();
+    expect(Object.fromEntries(kinds.map((k) => [k.kind, Number(k.n)]))).toEqual({ accompaniment: 2, application: 1, offer_partnership: 1 });
+    const ines = await db.admin.selectFrom('users').select('birth_date').where('email', '=', 'jeune@dijon.demo').executeTakeFirstOrThrow();
+    expect(ines.birth_date).not.toBeNull();
+    expect(await db.admin.selectFrom('threads').select('id').where('tenant_id', '=', 'montagne').execute()).toEqual([]);
+  });
+
   it('uses well-formed SIRETs, real NAF codes and the tenant’s membership grid', async () => {
     const companies = await db.admin.selectFrom('companies').select(['siret', 'naf_code', 'tenant_id', 'headcount', 'id']).execute();
     for (const company of companies) {
@@ -109,6 +171,7 @@ describe('demo seed', () => {
     const reports = await seedDemo(db.admin, registry(), { now: new Date(Date.now() + 3 * DAY) });
     expect(reports.map((r) => [r.tenant, r.inserted])).toEqual([
       ['dijon', 0],
+      ['ge-occitanie', 0],
       ['montagne', 0],
     ]);
     expect(await Promise.all((['companies', 'offers', 'memberships', 'users', 'company_members'] as const).map(count))).toEqual(counts);
@@ -131,6 +194,7 @@ describe('demo seed', () => {
       const again = await seedDemo(db.admin, registry(), { now: later });
       expect(again.map((r) => [r.tenant, r.inserted]), `${day} then ${later.toISOString()}`).toEqual([
         ['dijon', 0],
+        ['ge-occitanie', 0],
         ['montagne', 0],
       ]);
       expect(await offersDigest(), day).toBe(digest);
@@ -148,7 +212,7 @@ describe('demo seed', () => {
     return result.rows[0].digest;
   }
 
-  /** Everything but the dates: ids, titles, statuses, contracts, places, pay, companies, SIRETs. */
+  /** Everything but the dates: ids, titles, statuses, contracts, places, pay, companies, SIRETs, shared-time needs. */
   async function identityDigest(): Promise<string> {
     const result = await sql<{ digest: string }>`
       select md5(string_agg(concat_ws(',', o.id, o.tenant_id, o.company_id, o.title, o.status, o.contract, o.season, o.commune_insee,
@@ -156,7 +220,14 @@ describe('demo seed', () => {
                md5(o.description_html)), '|' order by o.id))
         || (select md5(string_agg(concat_ws(',', c.id, c.slug, c.siret), '|' order by c.id)) from companies c)
         || (select md5(string_agg(concat_ws(',', m.id, m.status, m.tier_code), '|' order by m.id)) from memberships m)
-        || (select md5(string_agg(u.id::text, '|' order by u.id)) from users u) as digest
+        || (select md5(string_agg(u.id::text, '|' order by u.id)) from users u)
+        || (select md5(string_agg(concat_ws(',', n.id, n.company_id, n.title, n.status, n.rome_code, n.sites::text, n.periods::text, n.licences::text,
+               n.hourly_wage, n.min_commitment_months, n.weekly_minutes, n.annual_minutes, n.validated_by), '|' order by n.id)) from shared_time_needs n)
+        || (select md5(string_agg(concat_ws(',', s.company_id, s.public_body, s.employer_group, s.competitor_ids::text), '|' order by s.company_id)) from shared_time_members s)
+        || (select md5(string_agg(concat_ws(',', a.id, a.offer_id, a.user_id, a.status, a.recommended_by, a.recommendation_note), '|' order by a.id)) from applications a)
+        || (select md5(string_agg(concat_ws(',', acc.id, acc.young_user_id, acc.referent_user_id, acc.status, acc.consent_channel), '|' order by acc.id)) from accompaniments acc)
+        || (select md5(string_agg(concat_ws(',', m.id, m.thread_id, m.author_user_id, m.body), '|' order by m.id)) from messages m)
+        || (select md5(string_agg(concat_ws(',', th.id, th.kind, th.application_id, th.offer_id, th.young_user_id), '|' order by th.id)) from threads th) as digest
       from offers o`.execute(db.admin);
     return result.rows[0].digest;
   }

@@ -21,7 +21,7 @@ describe('robots.txt, sitemap.xml and the RSS feed', () => {
       .where('status', '=', 'published')
       .where('expires_at', '>', new Date())
       .execute();
-    visible = { montagne: new Set(), dijon: new Set() };
+    visible = { montagne: new Set(), dijon: new Set(), 'ge-occitanie': new Set() };
     for (const row of rows) visible[row.tenant_id].add(row.id);
   });
   afterAll(async () => t?.close());

@@ -43,7 +43,7 @@ describe('tenant check (npm run tenant -- check)', () => {
       'T013-helper views/partials/footer.hbs:3 : helper « formatPhone » inconnu',
       'T013-helper views/partials/footer.hbs:5 : helper « upper » inconnu',
     ]);
-    expect(fatal(dir, 'dijon')[0].message).toMatch(/disponibles : concat, each, eq, formatDate, fromNow, if, isoDate, jsonScript, log, lookup, or, t, unless, with, within\)$/);
+    expect(fatal(dir, 'dijon')[0].message).toMatch(/disponibles : concat, each, eq, formatDate, formatDateTime, fromNow, if, isoDate, jsonScript, log, lookup, or, t, unless, with, within\)$/);
   });
 
   it('finds a template that does not compile', () => {

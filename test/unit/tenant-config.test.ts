@@ -79,13 +79,14 @@ describe('tenant registry', () => {
   const registry = loadTenantRegistry(TENANTS_DIR, { allowLocalhostSubdomains: true });
 
   it('loads live tenants and leaves the skeleton out', () => {
-    expect(registry.tenants.map((t) => t.id)).toEqual(['dijon', 'montagne']);
+    expect(registry.tenants.map((t) => t.id)).toEqual(['dijon', 'ge-occitanie', 'montagne']);
   });
 
   it('resolves configured hostnames, case-insensitively and with a trailing dot', () => {
     expect(registry.resolveHost('emploi-montagne.cordee.example')?.id).toBe('montagne');
     expect(registry.resolveHost('Emploi-Montagne.Cordee.Example.')?.id).toBe('montagne');
     expect(registry.resolveHost('jeunes-emploi-dijon.cordee.example')?.id).toBe('dijon');
+    expect(registry.resolveHost('temps-partage-aveyron-lozere.cordee.example')?.id).toBe('ge-occitanie');
   });
 
   it('resolves <slug>.localhost only when allowed (development)', () => {

@@ -5,15 +5,21 @@ import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
 import type { MembershipTier } from '../../tenancy/tenant-config.js';
 import type { CompanyTemplate, DemoCatalogue, JobTemplate } from './catalogue.js';
 import { dijon } from './dijon.js';
+import { geOccitanie } from './ge-occitanie.js';
+import { seedDijonCollaboration } from './dijon-collaboration.js';
 import { montagne } from './montagne.js';
+import { insertSharedTime } from './shared-time.js';
+import { SHARED_TIME_SEEDS } from './shared-time-needs.js';
 import { createRandom, fakeSiret, stableUuid, type Random } from './random.js';
 import { hashPassword } from '../../features/accounts/passwords.js';
 
 /** Password of every demo account (listed in the README). Only this seed creates such accounts. */
 export const DEMO_PASSWORD = 'cordee-demo';
 
-/** Demo data exists for the two demo tenants; forks and new tenants start empty. */
-const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon };
+/** Demo data exists for the three demo tenants; forks and new tenants start empty. */
+const CATALOGUES: Record<string, DemoCatalogue> = { montagne, dijon, 'ge-occitanie': geOccitanie };
+/** Demo data of a board's features beyond companies and offers, in its own module (rows written: 0 on a second run). */
+const EXTRAS: Record<string, (t: TenantDb, now: Date) => Promise<number>> = { dijon: seedDijonCollaboration };
 
 export interface SeedReport {
   tenant: string;
@@ -42,6 +48,9 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
     const catalogue = CATALOGUES[tenant.id];
     if (!catalogue) continue;
     const rows = buildRows(tenant, catalogue, now);
+    // Shared time: the members its demo needs come from that the offer catalogue does not have.
+    const shared = SHARED_TIME_SEEDS[tenant.id];
+    shared?.extraCompanies.forEach((template, i) => addCompany(rows, tenant, template, catalogue.companies.length + i, now));
     await addDemoAccounts(rows, tenant, catalogue, now);
     const communes = [...new Set([...rows.companies.map((c) => c.commune_insee!), ...rows.offers.map((o) => o.commune_insee!)])];
     const places = await loadPlaces(db, communes);
@@ -49,7 +58,13 @@ export async function seedDemo(db: Kysely<Database>, registry: TenantRegistry, o
       const place = places.get(offer.commune_insee!)!;
       Object.assign(offer, { place_name: place.name, postal_code: place.postalCode, latitude: place.latitude, longitude: place.longitude });
     }
-    const inserted = await withTenant(db, tenant.id, (tdb) => insertAll(tdb, rows));
+    const companyIds = new Map(rows.companies.map((c) => [c.name, c.id!]));
+    const staffId = stableUuid(`${tenant.id}:user:${catalogue.staff.find((s) => s.role === 'admin')!.email}`);
+    const inserted = await withTenant(db, tenant.id, async (tdb) => {
+      const written = await insertAll(tdb, rows);
+      const sharedTime = shared ? await insertSharedTime(tdb, tenant, shared, companyIds, staffId, now) : 0;
+      return written + sharedTime + ((await EXTRAS[tenant.id]?.(tdb, now)) ?? 0);
+    });
     reports.push({ tenant: tenant.id, companies: rows.companies.length, offers: rows.offers.length, memberships: rows.memberships.length, inserted });
   }
   // Fresh statistics, so the first searches of a new demo are planned as they will be later
@@ -94,35 +109,8 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
   }
   const lifetimeDays = tenant.config.offers.lifetimeDays;
   catalogue.companies.forEach((template, index) => {
-    const slug = slugify(template.name);
-    const random = createRandom(`seed:${tenant.id}:company:${slug}`);
-    const companyId = stableUuid(`${tenant.id}:company:${slug}`);
-    rows.companies.push({
-      id: companyId,
-      tenant_id: tenant.id,
-      name: template.name,
-      slug,
-      siret: fakeSiret(random),
-      naf_code: template.naf,
-      headcount: template.headcount,
-      commune_insee: template.commune,
-      website: `https://www.${slug}.example`,
-      description: template.description,
-    });
-    const ownerEmail = `recrutement@${slug}.example`;
-    const ownerId = stableUuid(`${tenant.id}:user:${ownerEmail}`);
-    rows.users.push({ id: ownerId, tenant_id: tenant.id, email: ownerEmail, display_name: `Recrutement ${template.name}`, role: 'employer' });
-    rows.members.push({ tenant_id: tenant.id, company_id: companyId, user_id: ownerId, member_role: 'owner' });
-
-    // Paying tenants: most members are up to date, a few are late or have not paid yet.
-    let membershipStatus: MembershipStatus = 'active';
-    const membership = tenant.config.membership;
-    const membershipAgeDays = membershipAge(random);
-    if (membership.mode === 'tiers') {
-      membershipStatus = index % 12 === 5 ? 'past_due' : index % 17 === 8 ? 'pending_payment' : 'active';
-      rows.memberships.push(membershipRow(tenant.id, companyId, tierFor(membership.tiers, template.headcount), membershipStatus, now, membershipAgeDays));
-    }
-
+    // The company's stream goes on with its number of offers.
+    const { slug, companyId, ownerEmail, membershipStatus, random } = addCompany(rows, tenant, template, index, now);
     const [min, max] = catalogue.offersPerCompany;
     const count = random.int(min, max);
     const jobs = catalogue.jobs[template.sector];
@@ -138,6 +126,42 @@ function buildRows(tenant: Tenant, catalogue: DemoCatalogue, now: Date): SeedRow
     }
   });
   return rows;
+}
+
+/**
+ * A demo company with its owner account and, on a paying board, its membership (most up to date, a few
+ * late or unpaid, by position in the catalogue). Draws from the company's own random stream.
+ */
+export function addCompany(rows: SeedRows, tenant: Tenant, template: CompanyTemplate, index: number, now: Date) {
+  const slug = slugify(template.name);
+  const random = createRandom(`seed:${tenant.id}:company:${slug}`);
+  const companyId = stableUuid(`${tenant.id}:company:${slug}`);
+  rows.companies.push({
+    id: companyId,
+    tenant_id: tenant.id,
+    name: template.name,
+    slug,
+    siret: fakeSiret(random),
+    naf_code: template.naf,
+    headcount: template.headcount,
+    commune_insee: template.commune,
+    website: `https://www.${slug}.example`,
+    description: template.description,
+  });
+  const ownerEmail = `recrutement@${slug}.example`;
+  const ownerId = stableUuid(`${tenant.id}:user:${ownerEmail}`);
+  rows.users.push({ id: ownerId, tenant_id: tenant.id, email: ownerEmail, display_name: `Recrutement ${template.name}`, role: 'employer' });
+  rows.members.push({ tenant_id: tenant.id, company_id: companyId, user_id: ownerId, member_role: 'owner' });
+
+  // Paying tenants: most members are up to date, a few are late or have not paid yet.
+  let membershipStatus: MembershipStatus = 'active';
+  const membership = tenant.config.membership;
+  const membershipAgeDays = membershipAge(random);
+  if (membership.mode === 'tiers') {
+    membershipStatus = index % 12 === 5 ? 'past_due' : index % 17 === 8 ? 'pending_payment' : 'active';
+    rows.memberships.push(membershipRow(tenant.id, companyId, tierFor(membership.tiers, template.headcount), membershipStatus, now, membershipAgeDays));
+  }
+  return { slug, companyId, ownerEmail, membershipStatus, random };
 }
 
 /**

@@ -22,6 +22,8 @@ export const signUpForm: FormPage = {
     { name: 'display_name', type: 'text', label: 'fields.display_name.label', autocomplete: 'name', required: true, maxlength: 80 },
     email,
     newPassword('password'),
+    // Youth boards only (the page shows it there): minors' protection rests on it.
+    { name: 'birth_date', type: 'date', label: 'fields.birth_date.label', hint: 'fields.birth_date.hint', autocomplete: 'bday' },
     {
       name: 'role',
       type: 'radio',

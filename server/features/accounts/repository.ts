@@ -24,10 +24,10 @@ export async function findUserById({ trx, tenantId }: TenantDb, id: string) {
 }
 
 /** Inserts the account, or nothing when the e-mail is taken (returns undefined then). */
-export async function insertUser(t: TenantDb, user: { email: string; displayName: string; role: UserRole; passwordHash: string }) {
+export async function insertUser(t: TenantDb, user: { email: string; displayName: string; role: UserRole; passwordHash: string; birthDate?: string | null }) {
   return t.trx
     .insertInto('users')
-    .values({ tenant_id: t.tenantId, email: user.email, display_name: user.displayName, role: user.role, password_hash: user.passwordHash })
+    .values({ tenant_id: t.tenantId, email: user.email, display_name: user.displayName, role: user.role, password_hash: user.passwordHash, birth_date: user.birthDate ?? null })
     .onConflict((oc) => oc.columns(['tenant_id', 'email']).doNothing())
     .returning(['id', 'email', 'display_name'])
     .executeTakeFirst();

@@ -78,8 +78,8 @@ export default async function accountsRoutes(fastify: FastifyInstance) {
     '/compte/inscription',
     { config: { form: signUpForm }, schema: { body: SignUpBody }, preHandler: app.limit([signUpPerIp, signUpPerEmail]) },
     async (request, reply) => {
-      const { display_name, email, password, role } = request.body;
-      await signUp(context(request), { displayName: display_name, email, password, role });
+      const { display_name, email, password, role, birth_date } = request.body;
+      await signUp(context(request), { displayName: display_name, email, password, role, birthDate: birth_date });
       return reply.redirect('/compte/inscription/envoye', 303);
     },
   );

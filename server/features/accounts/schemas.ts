@@ -22,6 +22,8 @@ export const SignUpBody = Type.Object(
     email: Email,
     password: NewPassword,
     role: Type.Union([Type.Literal(SELF_SERVICE_ROLES[0]), Type.Literal(SELF_SERVICE_ROLES[1])]),
+    /** Asked on youth boards (YYYY-MM-DD); empty elsewhere. */
+    birth_date: Type.Optional(Type.Union([Type.Literal(''), Type.String({ format: 'date' })])),
     _csrf: Csrf,
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@ import { withTenant } from '../../db/tenant-db.js';
 import { AppError } from '../../errors.js';
 import type { MailService } from '../../mail/mail-service.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { birthDateProblem } from '../../youth/age.js';
 import { hashLinkToken, newLinkToken } from './link-tokens.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { API_TOKEN_TTL_S, BROWSER_SESSION_TTL_S, RESET_PASSWORD_TTL_S, VERIFY_EMAIL_TTL_S } from './policy.js';
@@ -57,15 +58,25 @@ function refuse(field: string, problem: string): never {
  * verification link, an existing one a reminder (log in, or reset the password), both by e-mail; an
  * existing account still unverified (first e-mail lost) gets a fresh verification link instead.
  */
-export async function signUp(ctx: AccountContext, input: { displayName: string; email: string; password: string; role: 'candidate' | 'employer' }) {
+export async function signUp(
+  ctx: AccountContext,
+  input: { displayName: string; email: string; password: string; role: 'candidate' | 'employer'; birthDate?: string },
+  now = new Date(),
+) {
   const email = normaliseEmail(input.email);
+  // Youth boards ask young people their date of birth: minors are protected (age rules in server/youth).
+  const askBirthDate = ctx.tenant.config.kind === 'youth' && input.role === 'candidate';
+  const birthDate = askBirthDate ? input.birthDate || undefined : undefined;
+  if (askBirthDate && !birthDate) refuse('birth_date', 'required');
+  const birthProblem = birthDate ? birthDateProblem(birthDate, now, ctx.tenant.config.timezone) : undefined;
+  if (birthProblem) refuse('birth_date', birthProblem);
   const problem = await passwordProblem(input.password, { email, displayName: input.displayName });
   if (problem) refuse('password', problem);
   // Hashed whatever happens next, so that both outcomes take the same time.
   const passwordHash = await hashPassword(input.password);
   const verification = newLinkToken();
   const outcome = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
-    const created = await repo.insertUser(t, { email, displayName: input.displayName, role: input.role, passwordHash });
+    const created = await repo.insertUser(t, { email, displayName: input.displayName, role: input.role, passwordHash, birthDate });
     if (created) {
       await repo.insertLinkToken(t, { userId: created.id, purpose: 'verify_email', hash: verification.hash, ttlSeconds: VERIFY_EMAIL_TTL_S });
       return { created: true as const, user: created };

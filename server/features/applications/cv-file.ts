@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { isPdf } from '../../files/content-sniffing.js';
 import { plainFileName } from '../../files/upload.js';
 
 /**
@@ -85,7 +86,7 @@ function firstStoredEntry(data: Buffer): { name: string; content: string } | und
 /** The kind of a CV from its bytes; throws CvRejected when it is none of PDF, DOCX, ODT (or a bomb). */
 export function sniffCv(data: Buffer): CvKind {
   if (data.length === 0) throw new CvRejected('empty');
-  if (data.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
+  if (isPdf(data)) return 'pdf';
   if (data.length >= 4 && data.readUInt32LE(0) === 0x04034b50) {
     const entries = zipEntries(data);
     if (!entries) throw new CvRejected('badType');
@@ -109,8 +110,8 @@ export function checkCvName(raw: string): string {
   return name;
 }
 
-/** The extension our name gets, from the sniffed kind (the candidate's extension is not trusted). */
-export function downloadName(name: string, kind: CvKind): string {
+/** The extension our name gets, from the sniffed kind (the uploader's extension is not trusted). */
+export function downloadName(name: string, kind: string): string {
   const base = name.replace(/\.[A-Za-z0-9]{1,5}$/, '');
   return `${base}.${kind}`;
 }
@@ -135,8 +136,8 @@ export function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** Sends a stored CV as a download: never rendered by the browser, never cached by anyone. */
-export function sendCvAttachment(reply: FastifyReply, file: { mediaType: string; name: string; content: Buffer }): FastifyReply {
+/** Sends a stored file (a CV, a message's attachment) as a download: never rendered by the browser, never cached by anyone. */
+export function sendDownload(reply: FastifyReply, file: { mediaType: string; name: string; content: Buffer }): FastifyReply {
   return reply
     .header('content-type', file.mediaType)
     .header('content-disposition', contentDisposition(file.name))

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApplicationStatus } from '../../db/database.js';
+import type { ApplicationStatus, RefusalReason } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
 
 /** The offer an application goes to: live (published, not expired) offers of this tenant only. */
@@ -45,8 +45,13 @@ export interface NewApplication {
   email: string;
   phone: string | null;
   message: string | null;
-  cvFileId: string;
-  cvFileName: string;
+  cvFileId: string | null;
+  cvFileName: string | null;
+  /** A counsellor's recommendation (features/accompaniment): who, and the note the employer reads. */
+  recommendedBy?: string;
+  recommendationNote?: string | null;
+  /** When the candidate agreed (default: now, the moment they apply). */
+  consentAt?: Date;
 }
 
 /** Inserts the application; undefined when the (offer, e-mail) pair already has one (unique index). */
@@ -64,7 +69,9 @@ export async function insertApplication(t: TenantDb, a: NewApplication) {
       message: a.message,
       cv_file_id: a.cvFileId,
       cv_file_name: a.cvFileName,
-      consent_at: new Date(),
+      consent_at: a.consentAt ?? new Date(),
+      recommended_by: a.recommendedBy ?? null,
+      recommendation_note: a.recommendationNote ?? null,
     })
     .onConflict((oc) => oc.expression(sql`tenant_id, offer_id, lower(email)`).where('anonymised_at', 'is', null).doNothing())
     .returning(['id', 'created_at'])
@@ -87,8 +94,17 @@ const applicationColumns = [
   'applications.hired_at',
   'applications.anonymised_at',
   'applications.created_at',
+  'applications.recommended_by',
+  'applications.recommendation_note',
+  'applications.refusal_reason',
+  'applications.refusal_reason_shared',
+  'applications.employer_answered_at',
+  'applications.interview_at',
   'offers.title as offer_title',
   'companies.name as company_name',
+  'candidate.birth_date as candidate_birth_date',
+  'recommender.display_name as recommender_name',
+  'recommender.email as recommender_email',
 ] as const;
 
 function withOffer(t: TenantDb) {
@@ -96,6 +112,10 @@ function withOffer(t: TenantDb) {
     .selectFrom('applications')
     .innerJoin('offers', (j) => j.onRef('offers.id', '=', 'applications.offer_id').onRef('offers.tenant_id', '=', 'applications.tenant_id'))
     .innerJoin('companies', (j) => j.onRef('companies.id', '=', 'applications.company_id').onRef('companies.tenant_id', '=', 'applications.tenant_id'))
+    .leftJoin('users as candidate', (j) => j.onRef('candidate.id', '=', 'applications.user_id').onRef('candidate.tenant_id', '=', 'applications.tenant_id'))
+    .leftJoin('users as recommender', (j) =>
+      j.onRef('recommender.id', '=', 'applications.recommended_by').onRef('recommender.tenant_id', '=', 'applications.tenant_id'),
+    )
     .where('applications.tenant_id', '=', t.tenantId);
 }
 
@@ -122,10 +142,35 @@ export async function applicationsOfUser(t: TenantDb, userId: string) {
   return withOffer(t).where('applications.user_id', '=', userId).select(applicationColumns).orderBy('applications.created_at', 'desc').execute();
 }
 
-export async function setStatus(t: TenantDb, id: string, status: ApplicationStatus) {
+export interface StatusChange {
+  /** A rejection's reason (fixed list) and whether the candidate may read it. */
+  refusal?: { reason: RefusalReason; shared: boolean };
+  /** The move is the employer's answer (first answer time kept). */
+  answered?: boolean;
+}
+
+export async function setStatus(t: TenantDb, id: string, status: ApplicationStatus, change: StatusChange = {}) {
   await t.trx
     .updateTable('applications')
-    .set({ status, status_changed_at: sql`now()`, ...(status === 'hired' ? { hired_at: sql`now()` } : {}) })
+    .set((eb) => ({
+      status,
+      status_changed_at: sql`now()`,
+      ...(status === 'hired' ? { hired_at: sql`now()` } : {}),
+      ...(status === 'interview' ? { interview_at: eb.fn.coalesce('interview_at', sql<Date>`now()`) } : {}),
+      ...(change.answered ? { employer_answered_at: eb.fn.coalesce('employer_answered_at', sql<Date>`now()`) } : {}),
+      refusal_reason: change.refusal?.reason ?? null,
+      refusal_reason_shared: change.refusal?.shared ?? false,
+    }))
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A company member wrote in the application's thread: that is an answer too (first time kept). */
+export async function markEmployerAnswered(t: TenantDb, id: string, now: Date) {
+  await t.trx
+    .updateTable('applications')
+    .set((eb) => ({ employer_answered_at: eb.fn.coalesce('employer_answered_at', sql<Date>`${now}::timestamptz`) }))
     .where('tenant_id', '=', t.tenantId)
     .where('id', '=', id)
     .execute();
@@ -165,4 +210,33 @@ export async function countsByOffer(t: TenantDb, companyId: string) {
     .select(['offer_id', (eb) => eb.fn.countAll<number>().as('total'), (eb) => eb.fn.countAll<number>().filterWhere('status', '=', 'new').as('unread')])
     .groupBy('offer_id')
     .execute();
+}
+
+/** Recommended applications left unanswered are closed by the app ("sans réponse"); returns those closed. */
+export async function closeUnanswered(t: TenantDb, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.trx
+    .updateTable('applications')
+    .set({ status: 'unanswered', status_changed_at: now })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', 'in', ids)
+    .where('status', 'in', ['new', 'viewed'])
+    .where('employer_answered_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Records the 7-day reminder of recommended applications (once each); returns those to remind now. */
+export async function markReminderSent(t: TenantDb, ids: string[], now: Date): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.trx
+    .updateTable('applications')
+    .set({ reminder_sent_at: now })
+    .where('tenant_id', '=', t.tenantId)
+    .where('id', 'in', ids)
+    .where('reminder_sent_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

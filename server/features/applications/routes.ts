@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { REFUSAL_REASONS } from '../../db/database.js';
 import { AppError } from '../../errors.js';
 import { requireRole } from '../../plugins/auth.js';
 import { validationMessages } from '../../plugins/forms.js';
 import { perEmail, perIp, type LimitRule } from '../../plugins/rate-limit.js';
 import { origin } from '../../plugins/view.js';
-import { sendCvAttachment } from './cv-file.js';
+import { sendDownload } from './cv-file.js';
 import { applyForm } from './forms.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from './multipart.js';
 import { APPLICATION_TRANSITIONS } from './pipeline.js';
@@ -117,7 +118,7 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
 
   // CV download: the candidate, the owning company's members, the tenant admin; 404 for anyone else.
   app.get('/compte/candidatures/:id/cv', { schema: { params: ApplicationIdParams } }, async (request, reply) => {
-    return sendCvAttachment(reply, await cvDownload(context(request), request.user, request.params.id));
+    return sendDownload(reply, await cvDownload(context(request), request.user, request.params.id));
   });
 
   // Employer pipeline
@@ -130,24 +131,39 @@ export default async function applicationsRoutes(fastify: FastifyInstance) {
     return reply.page('pages/applications/pipeline', {
       meta: { title: theme.t('pipeline.title', { title: offer.title }), noindex: true },
       offer,
-      applications: applications.map((a) => ({ ...a, statusLabel: theme.t(`applicationStatus.${a.status}`) })),
+      applications: applications.map((a) => ({ ...a, statusLabel: theme.t(`applicationStatus.${a.status}`), recommended: a.recommended_by !== null })),
     });
   });
 
   app.get('/compte/candidatures/:id', { onRequest: employer, schema: { params: ApplicationIdParams } }, async (request, reply) => {
-    const { application, notes } = await applicationForEmployer(context(request), request.user!, request.params.id);
+    const { application, notes, contactMasked } = await applicationForEmployer(context(request), request.user!, request.params.id);
     const theme = t(request);
+    const messaging = request.tenant.config.features.messaging;
     return reply.page('pages/applications/application', {
       meta: { title: theme.t('pipeline.application.title', { name: application.full_name }), noindex: true },
-      application: { ...application, statusLabel: theme.t(`applicationStatus.${application.status}`) },
+      application: {
+        ...application,
+        statusLabel: theme.t(`applicationStatus.${application.status}`),
+        refusalLabel: application.refusal_reason ? theme.t(`refusalReason.${application.refusal_reason}`) : undefined,
+      },
+      contactMasked,
+      // Recommended by the mission locale: the badge, the counsellor's contact and note.
+      recommendation: application.recommended_by
+        ? { by: request.tenant.config.name, counsellor: application.recommender_name, email: application.recommender_email, note: application.recommendation_note }
+        : undefined,
+      threadLink: messaging && application.user_id ? `/messages/candidature/${application.id}` : undefined,
       moves: APPLICATION_TRANSITIONS[application.status].map((s) => ({ value: s, label: theme.t(`applicationStatus.${s}`) })),
+      canReject: APPLICATION_TRANSITIONS[application.status].includes('rejected'),
+      refusalReasons: REFUSAL_REASONS.map((r) => ({ value: r, label: theme.t(`refusalReason.${r}`) })),
+      reasonRequired: Boolean(application.recommended_by),
       notes,
       csrfToken: reply.csrfToken(),
     });
   });
 
   app.post('/compte/candidatures/:id/statut', { onRequest: employer, schema: { params: ApplicationIdParams, body: StatusBody } }, async (request, reply) => {
-    await changeStatus(context(request), request.user!, request.params.id, request.body.status);
+    const { status, refusal_reason: reason, refusal_shared: shared } = request.body;
+    await changeStatus(context(request), request.user!, request.params.id, status, { reason: reason || undefined, shared: shared === 'oui' });
     return reply.redirect(`/compte/candidatures/${request.params.id}`, 303);
   });
 

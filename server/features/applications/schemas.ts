@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { APPLICATION_STATUSES } from '../../db/database.js';
+import { APPLICATION_STATUSES, REFUSAL_REASONS } from '../../db/database.js';
 
 export const OfferIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const ApplicationIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -19,6 +19,9 @@ export type ApplyBody = Static<typeof ApplyBody>;
 export const StatusBody = Type.Object({
   _csrf: Type.Optional(Type.String()),
   status: Type.Union(APPLICATION_STATUSES.map((s) => Type.Literal(s))),
+  /** With `rejected`: a reason of the fixed list (empty = none), and `oui` to share it with the candidate. */
+  refusal_reason: Type.Optional(Type.Union([Type.Literal(''), ...REFUSAL_REASONS.map((r) => Type.Literal(r))])),
+  refusal_shared: Type.Optional(Type.Literal('oui')),
 });
 
 export const NoteBody = Type.Object({

@@ -1,18 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { ApplicationStatus, Database } from '../../db/database.js';
+import type { ApplicationStatus, Database, RefusalReason } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { FileStore } from '../../files/port.js';
 import { hasFile, type UploadedFile } from '../../files/upload.js';
 import type { MailService } from '../../mail/mail-service.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isMinor } from '../../youth/age.js';
 import type { AuthUser } from '../accounts/service.js';
 import { memberEmails } from '../companies/repository.js';
 import { companyAccess } from '../companies/space-service.js';
 import { findProfile, touch } from '../candidates/repository.js';
 import { CV_MAX_BYTES, CV_MEDIA_TYPES, CvRejected, checkCvName, downloadName, kindOfMediaType, sniffCv, type CvKind } from './cv-file.js';
-import { canMove, NOTIFIED_STATUSES } from './pipeline.js';
+import { ANSWER_STATUSES, canMove, NOTIFIED_STATUSES } from './pipeline.js';
 import * as repo from './repository.js';
 
 /** What the application rules need from the outside world for one request. */
@@ -149,8 +150,16 @@ export async function cvDownload(ctx: Pick<ApplicationContext, 'db' | 'tenant' |
   });
 }
 
+/**
+ * A minor's phone and e-mail are not shown to companies until an interview is set (youth boards):
+ * until then the company goes through the thread, where the mission locale takes part.
+ */
+export function contactMaskedForCompany(application: Pick<repo.ApplicationRow, 'candidate_birth_date' | 'interview_at'>, tenant: Tenant, now: Date): boolean {
+  return application.interview_at === null && isMinor(application.candidate_birth_date, now, tenant.config.timezone);
+}
+
 /** The employer's (or admin's) view of one application; opening a new one marks it viewed. */
-export async function applicationForEmployer(ctx: Pick<ApplicationContext, 'db' | 'tenant'>, user: AuthUser, applicationId: string) {
+export async function applicationForEmployer(ctx: Pick<ApplicationContext, 'db' | 'tenant'>, user: AuthUser, applicationId: string, now = new Date()) {
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const application = await repo.findApplication(t, applicationId);
     const access = application ? await accessOf(t, user, application) : null;
@@ -160,7 +169,9 @@ export async function applicationForEmployer(ctx: Pick<ApplicationContext, 'db' 
       application.status = 'viewed';
     }
     const notes = await repo.notesOf(t, application.id);
-    return { application, notes };
+    const contactMasked = contactMaskedForCompany(application, ctx.tenant, now);
+    const shown = contactMasked ? { ...application, email: null, phone: null } : application;
+    return { application: shown, notes, contactMasked };
   });
 }
 
@@ -174,18 +185,32 @@ export async function offerPipeline(ctx: Pick<ApplicationContext, 'db' | 'tenant
   });
 }
 
+export interface Refusal {
+  reason?: RefusalReason;
+  /** The candidate may read the reason (the recommending counsellor always can). */
+  shared?: boolean;
+}
+
 /**
  * Moves an application along the pipeline (transition table in pipeline.ts). The candidate is told
- * of the statuses that matter to them; "hired" records its time for the funders' reports.
+ * of the statuses that matter to them; "hired" records its time for the funders' reports. A rejection
+ * carries a reason from the fixed list (required for a recommended application), shown to the
+ * candidate only when the employer shares it. A move by the company is its answer.
  */
-export async function changeStatus(ctx: ApplicationContext, user: AuthUser, applicationId: string, to: ApplicationStatus): Promise<void> {
+export async function changeStatus(ctx: ApplicationContext, user: AuthUser, applicationId: string, to: ApplicationStatus, refusal: Refusal = {}): Promise<void> {
   const moved = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const application = await repo.findApplication(t, applicationId);
     const access = application ? await accessOf(t, user, application) : null;
     if (!application || (access !== 'company' && access !== 'admin')) throw notFound();
     const locked = (await repo.lockApplication(t, applicationId))!;
     if (!canMove(locked.status, to)) throw new AppError('APPLICATION_TRANSITION_REFUSED', 409);
-    await repo.setStatus(t, applicationId, to);
+    if (to === 'rejected' && !refusal.reason && application.recommended_by) {
+      throw new AppError('VALIDATION_FAILED', 400, { refusal_reason: 'fields.refusal_reason.required' });
+    }
+    await repo.setStatus(t, applicationId, to, {
+      refusal: to === 'rejected' && refusal.reason ? { reason: refusal.reason, shared: refusal.shared === true } : undefined,
+      answered: access === 'company' && ANSWER_STATUSES.includes(to),
+    });
     return application;
   });
   ctx.log.info({ event: 'application_status', applicationId, to, by: user.id }, 'application status changed');
@@ -195,7 +220,14 @@ export async function changeStatus(ctx: ApplicationContext, user: AuthUser, appl
       origin: ctx.origin,
       to: moved.email,
       template: `application-${to}`,
-      data: { displayName: moved.full_name, offerTitle: moved.offer_title, companyName: moved.company_name, link: `${ctx.origin}/compte/candidat` },
+      data: {
+        displayName: moved.full_name,
+        offerTitle: moved.offer_title,
+        companyName: moved.company_name,
+        link: `${ctx.origin}/compte/candidat`,
+        // The reason reaches the candidate only when the employer chose to share it.
+        reasonKey: to === 'rejected' && refusal.reason && refusal.shared ? `refusalReason.${refusal.reason}` : undefined,
+      },
     });
   }
 }

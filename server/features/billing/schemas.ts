@@ -16,7 +16,7 @@ export const ManualPaymentBody = Type.Object(
     _csrf: Type.String(),
     method: Type.Union([Type.Literal('bank_transfer'), Type.Literal('administrative_mandate')]),
     reference: Type.String({ minLength: 1, maxLength: 200 }),
-    paid_on: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
+    paid_on: Type.String({ format: 'date' }),
     amount: Type.String({ pattern: '^[0-9]{1,7}([.,][0-9]{1,2})?$' }),
   },
   { additionalProperties: false },

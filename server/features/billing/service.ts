@@ -87,10 +87,15 @@ export async function applyPayment(
   const status = nextStatus(from, 'payment_received');
   const tier = currentTier(grid, company, membership);
   let period = input.period;
+  // What the membership covers: the paid period, or, for an early renewal, from the running period's
+  // start to the end of the new one, so that the company stays in good standing in between.
+  let covered: { start: string; end: string } | undefined;
   if (!period) {
     const current = membership ? standing(membership, grid.graceDays, input.paidOn) : undefined;
-    const start = current?.ok && membership?.period_end ? membership.period_end : input.paidOn;
+    const renewsRunningPeriod = current?.ok === true && !!membership?.period_end;
+    const start = renewsRunningPeriod ? membership!.period_end! : input.paidOn;
     period = { start, end: addOneYear(start) };
+    if (renewsRunningPeriod && membership?.period_start) covered = { start: membership.period_start, end: period.end };
   }
   const saved = await repo.saveMembership(t, input.companyId, {
     tier_code: tier.code,
@@ -98,7 +103,7 @@ export async function applyPayment(
     currency: grid.currency,
     status,
     provider: input.method === 'stripe' ? 'stripe' : 'manual',
-    period_start: period.start,
+    period_start: (covered ?? period).start,
     period_end: period.end,
     tier_override_reason: membership?.tier_override_reason ?? null,
     ...extra,

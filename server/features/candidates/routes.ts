@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
 import { requireRole, safeReturnPath } from '../../plugins/auth.js';
-import { sendCvAttachment } from '../applications/cv-file.js';
+import { sendDownload } from '../applications/cv-file.js';
 import { acceptMultipart, MULTIPART_HARD_CAP } from '../applications/multipart.js';
 import { OfferIdParams } from '../applications/schemas.js';
 import type { UploadedFile } from '../applications/service.js';
@@ -40,7 +40,12 @@ export default async function candidatesRoutes(fastify: FastifyInstance) {
     return reply.code(extra.status ?? 200).page('pages/candidates/space', {
       meta: { title: theme.t('candidate.space.title'), noindex: true },
       ...space,
-      applications: space.applications.map((a) => ({ ...a, statusLabel: theme.t(`candidateStatus.${a.status}`) })),
+      applications: space.applications.map((a) => ({
+        ...a,
+        statusLabel: theme.t(`candidateStatus.${a.status}`),
+        // A refusal's reason reaches the candidate only when the employer chose to share it.
+        refusalLabel: a.status === 'rejected' && a.refusal_reason && a.refusal_reason_shared ? theme.t(`refusalReason.${a.refusal_reason}`) : undefined,
+      })),
       // Each alert's own unsubscribe link (the same signed token as in its e-mails).
       alerts: space.alerts.map((a) => ({
         ...a,
@@ -90,7 +95,7 @@ export default async function candidatesRoutes(fastify: FastifyInstance) {
   );
 
   app.get('/compte/candidat/cv', { onRequest: candidate }, async (request, reply) => {
-    return sendCvAttachment(reply, await savedCvFile(ctx(request), request.user!));
+    return sendDownload(reply, await savedCvFile(ctx(request), request.user!));
   });
 
   // Saved offers: the offer page links here; the page confirms with a CSRF-protected form.

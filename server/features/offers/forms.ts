@@ -34,6 +34,7 @@ const fields: FormField[] = [
   { name: 'apply_url', type: 'url', label: 'fields.apply_url.label', hint: 'fields.apply_url.hint', maxlength: 500 },
   { name: 'apply_email', type: 'email', label: 'fields.apply_email.label', hint: 'fields.apply_email.hint', maxlength: 254 },
   { name: 'job_nature', type: 'radio', label: 'fields.job_nature.label', hint: 'fields.job_nature.hint', options: choices(JOB_NATURES, 'jobNature') },
+  { name: 'export_consent', type: 'radio', label: 'fields.export_consent.label', hint: 'fields.export_consent.hint', required: true, options: [{ value: 'oui', label: 'form.yes' }, { value: 'non', label: 'form.no' }] },
 ];
 
 export const newOfferForm: FormPage = { id: 'offer', template: 'pages/offers-manage/form', title: 'offersManage.new.title', fields };
@@ -72,6 +73,8 @@ export const OfferFormBody = Type.Object(
     apply_url: Optional(500),
     apply_email: Optional(254),
     job_nature: Type.Optional(oneOf(JOB_NATURES)),
+    // Optional: a form of an older page (or a script) that does not send it keeps the default, yes.
+    export_consent: Type.Optional(Type.Union([Type.Literal('oui'), Type.Literal('non')])),
   },
   { additionalProperties: false },
 );
@@ -105,6 +108,7 @@ export function formInput(body: OfferFormBody): OfferInput {
     apply_url: text(body.apply_url),
     apply_email: text(body.apply_email),
     job_nature: text(body.job_nature) as OfferInput['job_nature'],
+    export_consent: body.export_consent !== 'non',
   };
 }
 
@@ -113,14 +117,14 @@ export function formValues(offer: ManagedOfferRow): Record<string, string> {
   const out: Record<string, string> = {};
   for (const field of fields) {
     const value = offer[field.name as keyof ManagedOfferRow];
-    if (field.name === 'driving_licence' || field.name === 'without_diploma' || field.name === 'open_to_minors') out[field.name] = value ? 'oui' : 'non';
+    if (field.name === 'driving_licence' || field.name === 'without_diploma' || field.name === 'open_to_minors' || field.name === 'export_consent') out[field.name] = value ? 'oui' : 'non';
     else if (typeof value === 'number') out[field.name] = String(value).replace('.', ',');
     else out[field.name] = value === null || value === undefined ? '' : String(value);
   }
   return out;
 }
 
-export const NEW_OFFER_DEFAULTS = { working_time: 'full_time', housing: 'none', driving_licence: 'non', without_diploma: 'non', open_to_minors: 'non', apply_method: 'platform' };
+export const NEW_OFFER_DEFAULTS = { working_time: 'full_time', housing: 'none', driving_licence: 'non', without_diploma: 'non', open_to_minors: 'non', apply_method: 'platform', export_consent: 'oui' };
 
 export const rejectForm: FormPage = {
   id: 'reject',

@@ -1,33 +1,30 @@
-import type { Contract } from '../../db/database.js';
+import { CONTRACT_TERMS, SALARY_UNIT_TERMS, WORKING_TIME_TERMS } from '../../offer-fields/vocabulary.js';
 import { logoPath } from '../companies/logo.js';
-import type { PublishedOfferRow } from './repository.js';
+import type { OfferPlaceRow, PublishedOfferRow } from './repository.js';
 
-/** schema.org employmentType values Google accepts. */
-const EMPLOYMENT_TYPE: Record<Contract, string[]> = {
-  cdi: ['FULL_TIME'],
-  cdd: ['TEMPORARY'],
-  seasonal: ['TEMPORARY'],
-  interim: ['TEMPORARY', 'CONTRACTOR'],
-  apprenticeship: ['INTERN'],
-  internship: ['INTERN'],
-  shared_time: ['PART_TIME'],
-};
-
-const UNIT_TEXT = { hour: 'HOUR', day: 'DAY', month: 'MONTH', year: 'YEAR' } as const;
-
+/** schema.org employmentType values Google accepts: the contract's (offer-fields/vocabulary.ts) and the working time's. */
 function employmentType(offer: PublishedOfferRow): string[] {
-  const types = new Set(EMPLOYMENT_TYPE[offer.contract]);
-  if (offer.contract === 'cdi') types.delete('FULL_TIME');
-  types.add(offer.working_time === 'part_time' ? 'PART_TIME' : 'FULL_TIME');
+  const types = new Set(CONTRACT_TERMS[offer.contract].schemaOrg);
+  types.add(WORKING_TIME_TERMS[offer.working_time].schemaOrg);
   return [...types];
+}
+
+function place(locality: string | null, postalCode: string | null, latitude: number | null, longitude: number | null) {
+  return {
+    '@type': 'Place',
+    address: { '@type': 'PostalAddress', addressLocality: locality ?? undefined, postalCode: postalCode ?? undefined, addressCountry: 'FR' },
+    ...(latitude !== null && longitude !== null ? { geo: { '@type': 'GeoCoordinates', latitude, longitude } } : {}),
+  };
 }
 
 /**
  * schema.org JobPosting for Google for Jobs: required fields (title, description, datePosted,
  * hiringOrganization, jobLocation) and recommended ones (validThrough, employmentType, baseSalary,
  * identifier). directApply is left out while candidates cannot apply on the offer page itself.
+ * An offer with several places (a shared-time job across its employers' sites) gives `jobLocation`
+ * as a list of every place, as schema.org and Google allow.
  */
-export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string): Record<string, unknown> {
+export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName: string, places: OfferPlaceRow[] = []): Record<string, unknown> {
   const posting: Record<string, unknown> = {
     '@context': 'https://schema.org/',
     '@type': 'JobPosting',
@@ -43,18 +40,10 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
       sameAs: offer.company_website ?? `${origin}/entreprises/${offer.company_slug}`,
       logo: offer.company_logo_file_id ? `${origin}${logoPath(offer.company_slug)}` : undefined,
     },
-    jobLocation: {
-      '@type': 'Place',
-      address: {
-        '@type': 'PostalAddress',
-        addressLocality: offer.place_name ?? undefined,
-        postalCode: offer.postal_code ?? undefined,
-        addressCountry: 'FR',
-      },
-      ...(offer.latitude !== null && offer.longitude !== null
-        ? { geo: { '@type': 'GeoCoordinates', latitude: offer.latitude, longitude: offer.longitude } }
-        : {}),
-    },
+    jobLocation:
+      places.length > 1
+        ? places.map((p) => place(p.place_name, p.postal_code, p.latitude, p.longitude))
+        : place(offer.place_name, offer.postal_code, offer.latitude, offer.longitude),
     url: `${origin}/offres/${offer.id}`,
   };
   if (offer.salary_min !== null || offer.salary_max !== null) {
@@ -66,7 +55,7 @@ export function jobPosting(offer: PublishedOfferRow, origin: string, tenantName:
         ...(offer.salary_min !== null && offer.salary_max !== null && offer.salary_max !== offer.salary_min
           ? { minValue: offer.salary_min, maxValue: offer.salary_max }
           : { value: offer.salary_min ?? offer.salary_max }),
-        unitText: offer.salary_unit ? UNIT_TEXT[offer.salary_unit] : 'MONTH',
+        unitText: SALARY_UNIT_TERMS[offer.salary_unit ?? 'month'].schemaOrg,
       },
     };
   }

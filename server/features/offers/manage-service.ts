@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, NewOffer, OfferStatus } from '../../db/database.js';
+import type { Database, NewOffer, OfferStatus, OfferUpdate } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
@@ -42,6 +42,8 @@ export interface OfferInput {
   apply_url: string | null;
   apply_email: string | null;
   job_nature: NonNullable<NewOffer['job_nature']> | null;
+  /** The employer lets the offer go to France Travail, aggregators and partner sites. */
+  export_consent: boolean;
 }
 
 export const OFFER_INPUT_DEFAULTS: Omit<OfferInput, 'title' | 'description_html' | 'contract' | 'working_time'> = {
@@ -64,6 +66,7 @@ export const OFFER_INPUT_DEFAULTS: Omit<OfferInput, 'title' | 'description_html'
   apply_url: null,
   apply_email: null,
   job_nature: null,
+  export_consent: true,
 };
 
 const INPUT_KEYS = Object.keys({ title: 0, description_html: 0, contract: 0, working_time: 0, ...OFFER_INPUT_DEFAULTS }) as (keyof OfferInput)[];
@@ -83,9 +86,10 @@ function inputOf(row: repo.ManagedOfferRow): OfferInput {
 /**
  * The rules a schema cannot check: codes against the reference tables and the tenant's sectors,
  * ranges that involve two fields, where to apply. The commune fills in postal code, place name and
- * coordinates; the description is sanitised here, so no stored description skips it.
+ * coordinates; the description is sanitised here, so no stored description skips it. Imported offers
+ * (features/feeds) go through it too. Throws AppError VALIDATION_FAILED with `fields.*` keys.
  */
-async function validOffer(t: TenantDb, tenant: Tenant, input: OfferInput): Promise<Omit<NewOffer, 'tenant_id' | 'company_id'>> {
+export async function validOffer(t: TenantDb, tenant: Tenant, input: OfferInput): Promise<Omit<NewOffer, 'tenant_id' | 'company_id'>> {
   const fields: Record<string, string> = {};
   const title = input.title.trim();
   if (title.length < 3 || title.length > 160) fields.title = 'fields.title.invalid';
@@ -161,6 +165,7 @@ async function validOffer(t: TenantDb, tenant: Tenant, input: OfferInput): Promi
     apply_url: applyUrl,
     apply_email: applyEmail,
     job_nature: input.job_nature,
+    export_consent: input.export_consent,
   };
 }
 
@@ -247,6 +252,33 @@ export async function updateOffer(ctx: AccountContext, user: AuthUser, id: strin
   });
 }
 
+/** How long a publication lasts on this tenant (offers.lifetimeDays), in ms. */
+export const lifetimeOf = (tenant: Tenant) => tenant.config.offers.lifetimeDays * DAY_MS;
+
+/**
+ * The columns a status step changes: publishing sets published_at to now and expires_at to now + the
+ * lifetime; renewing extends expires_at by the lifetime from the later of its current value and now.
+ * Used by the lifecycle buttons and by imported offers (features/feeds), so both date the same way.
+ */
+export function statusChange(
+  locked: { status: OfferStatus; expires_at: Date | null; published_at: Date | null },
+  action: OfferAction,
+  status: OfferStatus,
+  lifetimeMs: number,
+  now: Date,
+): OfferUpdate {
+  const changes: OfferUpdate = { status };
+  if (action === 'renew') {
+    const from = Math.max(locked.expires_at?.getTime() ?? 0, now.getTime());
+    changes.expires_at = new Date(from + lifetimeMs);
+    changes.published_at = locked.published_at ?? now;
+  } else if (status === 'published' && locked.status !== 'published') {
+    changes.published_at = now;
+    changes.expires_at = new Date(now.getTime() + lifetimeMs);
+  }
+  return changes;
+}
+
 export const STATUS_ACTIONS = ['submit', 'publish', 'reject', 'withdraw', 'renew', 'fill', 'archive'] as const;
 export type StatusAction = (typeof STATUS_ACTIONS)[number];
 
@@ -263,7 +295,7 @@ export async function changeOfferStatus(
   requested: StatusAction,
   options: { reason?: string } = {},
 ): Promise<repo.ManagedOfferRow> {
-  const lifetimeMs = ctx.tenant.config.offers.lifetimeDays * DAY_MS;
+  const lifetimeMs = lifetimeOf(ctx.tenant);
   let mailTo: { email: string; display_name: string }[] = [];
   const updated = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const { offer, actor } = await forChange(t, user, id);
@@ -282,16 +314,7 @@ export async function changeOfferStatus(
     }
     const reason = options.reason?.trim() ?? '';
     if (action === 'reject' && reason.length < 5) throw refuse({ reason: 'fields.reason.required' });
-    const now = new Date();
-    const changes: Parameters<typeof repo.updateOffer>[2] = { status };
-    if (action === 'renew') {
-      const from = Math.max(locked.expires_at?.getTime() ?? 0, now.getTime());
-      changes.expires_at = new Date(from + lifetimeMs);
-      changes.published_at = locked.published_at ?? now;
-    } else if (status === 'published' && locked.status !== 'published') {
-      changes.published_at = now;
-      changes.expires_at = new Date(now.getTime() + lifetimeMs);
-    }
+    const changes = statusChange(locked, action, status, lifetimeMs, new Date());
     await repo.updateOffer(t, id, changes);
     await recordAdminAction(t, user, `offer.${action}`, { type: 'offer', id }, { from: locked.status, to: status, ...(reason ? { reason } : {}) });
     if (action === 'reject') mailTo = await companies.memberEmails(t, offer.company_id);

@@ -1,7 +1,7 @@
 import type { TenantConfig } from '../../tenancy/tenant-config.js';
 import type { ManagedOfferRow } from './manage-repository.js';
 import { formatHours, formatSalary, type CardWording } from './wording.js';
-import type { PublishedOfferRow } from './repository.js';
+import type { OfferPlaceRow, PublishedOfferRow } from './repository.js';
 import type { OfferResource } from './schemas.js';
 
 export function offerPath(id: string): string {
@@ -16,10 +16,14 @@ export function sectorLabel(config: TenantConfig, code: string | null): string |
   return config.sectors.find((s) => s.code === code)?.label ?? null;
 }
 
-/** An offer's page (or the moderation review): the row, its links and pay written out. */
-export function presentDetail(config: TenantConfig, row: PublishedOfferRow, wording: CardWording) {
+/**
+ * An offer's page (or the moderation review): the row, its links and pay written out. `places`: an offer
+ * with several places (offer_places, shared-time jobs) lists them all; others show their one place.
+ */
+export function presentDetail(config: TenantConfig, row: PublishedOfferRow, wording: CardWording, places: OfferPlaceRow[] = []) {
   return {
     ...row,
+    places: places.length > 1 ? places.map((p) => ({ name: p.place_name, postalCode: p.postal_code, label: p.label })) : undefined,
     url: offerPath(row.id),
     companyUrl: companyPath(row.company_slug),
     sectorLabel: sectorLabel(config, row.sector),
@@ -57,6 +61,7 @@ export function offerResource(row: ManagedOfferRow, origin: string): OfferResour
     open_to_minors: row.open_to_minors,
     apply: { method: row.apply_method, url: row.apply_url, email: row.apply_email },
     job_nature: row.job_nature,
+    export_consent: row.export_consent,
     published_at: iso(row.published_at),
     expires_at: iso(row.expires_at),
     created_at: row.created_at.toISOString(),

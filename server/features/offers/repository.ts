@@ -165,3 +165,19 @@ export async function relatedOffers(t: TenantDb, id: string): Promise<RelatedOff
     select * from same_post union all select * from company_offers union all select * from similar_offers`.execute(t.trx);
   return rows;
 }
+
+/**
+ * Every place of an offer, in order (migration 0012): a shared-time job lists all its sites there;
+ * most offers have none and keep their one place in their own columns.
+ */
+export async function offerPlaces(t: TenantDb, offerId: string) {
+  return t.trx
+    .selectFrom('offer_places')
+    .select(['commune_insee', 'postal_code', 'place_name', 'latitude', 'longitude', 'label'])
+    .where('tenant_id', '=', t.tenantId)
+    .where('offer_id', '=', offerId)
+    .orderBy('position')
+    .execute();
+}
+
+export type OfferPlaceRow = Awaited<ReturnType<typeof offerPlaces>>[number];

@@ -42,6 +42,7 @@ const fields = {
   apply_url: Nullable(Type.String({ maxLength: 500 })),
   apply_email: Nullable(Type.String({ maxLength: 254 })),
   job_nature: Nullable(literals(JOB_NATURES, 'Création de poste ou remplacement (rapports aux financeurs)')),
+  export_consent: Type.Boolean({ description: 'L’employeur accepte la diffusion de l’offre à France Travail, aux agrégateurs et aux sites partenaires (oui par défaut)' }),
 };
 
 const { title, description_html, contract, working_time, commune_insee, ...optional } = fields;
@@ -101,6 +102,7 @@ export const OfferResource = Type.Object({
   open_to_minors: Type.Boolean(),
   apply: Type.Object({ method: Type.String(), url: Nullable(Type.String()), email: Nullable(Type.String()) }),
   job_nature: Nullable(Type.String()),
+  export_consent: Type.Boolean({ description: 'Diffusion consentie (France Travail, agrégateurs, partenaires)' }),
   published_at: Nullable(Type.String({ format: 'date-time' })),
   expires_at: Nullable(Type.String({ format: 'date-time' })),
   created_at: Type.String({ format: 'date-time' }),

@@ -8,7 +8,7 @@ import { sanitizeDescription } from './sanitize.js';
 import { cardFromRow, companyInitials, companyLogoUrl, offerCard } from './card.js';
 import { jobPosting } from './job-posting.js';
 import { presentDetail } from './presenter.js';
-import { countBySector, findNoLongerPublic, findPublishedById, listPublished, relatedOffers } from './repository.js';
+import { countBySector, findNoLongerPublic, findPublishedById, listPublished, offerPlaces, relatedOffers } from './repository.js';
 import { formatDistance, type CardWording } from './wording.js';
 
 const LATEST_ON_HOME = 8;
@@ -45,16 +45,16 @@ export async function offerPage(db: Kysely<Database>, tenant: Tenant, id: string
     const live = await findPublishedById(t, id);
     const row = live ?? (await findNoLongerPublic(t, id));
     if (!row) return undefined;
-    return { row, closed: !live, related: await relatedOffers(t, id) };
+    return { row, closed: !live, related: await relatedOffers(t, id), places: await offerPlaces(t, id) };
   });
   if (!found) throw notFound();
-  const { row, closed, related } = found;
+  const { row, closed, related, places } = found;
   const cards = (relation: string) => related.filter((r) => r.relation === relation).map((r) => offerCard(cardFromRow(r), tenant.config, wording));
   const distance =
     from && row.latitude !== null && row.longitude !== null ? formatDistance(Math.round(distanceKm(from, { lat: row.latitude, lon: row.longitude }) * 10) / 10, wording) : null;
   return {
     offer: {
-      ...presentDetail(tenant.config, row, wording),
+      ...presentDetail(tenant.config, row, wording, places),
       logoUrl: companyLogoUrl(row.company_slug, row.company_logo_file_id),
       initials: companyInitials(row.company_name),
       companyDescriptionHtml: row.company_description ? sanitizeDescription(row.company_description) : null,
@@ -67,7 +67,7 @@ export async function offerPage(db: Kysely<Database>, tenant: Tenant, id: string
       ? { status: row.status === 'published' ? 'expired' : row.status, at: row.status === 'filled' || row.status === 'archived' ? row.updated_at : row.expires_at }
       : null,
     // A closed offer is not a job posting any more: no JSON-LD, so search engines do not list it.
-    jsonLd: closed ? null : jobPosting(row, origin, tenant.config.name),
+    jsonLd: closed ? null : jobPosting(row, origin, tenant.config.name, places),
     samePost: cards('same_post'),
     companyOffers: cards('company'),
     similar: cards('similar'),

@@ -6,6 +6,7 @@ import type { FileStore } from '../../files/port.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
 import { retentionMonths } from '../../tenancy/tenant-config.js';
 import type { AuthUser } from '../accounts/service.js';
+import { applyMessagingRetention, eraseAuthor, messagesForExport, type MessagingRetentionReport } from '../messaging/retention.js';
 import * as repo from './repository.js';
 
 interface Ctx {
@@ -55,12 +56,24 @@ export async function exportData(ctx: Ctx, user: AuthUser) {
       })),
       saved_offers: await repo.savedOffersOf(t, user.id),
       alerts: await repo.alertsOf(t, user.id, account.email),
+      messages: (await messagesForExport(t, user.id)).map((m) => ({
+        thread: { id: m.thread_id, kind: m.kind, url: `${ctx.origin}/messages/${m.thread_id}` },
+        sent_at: m.created_at,
+        body: m.body,
+        shared_offer: m.offer_id ? `${ctx.origin}/offres/${m.offer_id}` : null,
+        attachment: m.attachment_name,
+        hidden_by_moderation: m.hidden_at !== null,
+      })),
     };
   });
 }
 
-/** Erases one candidate inside a tenant transaction: applications anonymised, alerts, CVs and the account deleted. */
-async function eraseCandidate(t: TenantDb, files: FileStore, user: { id: string; email: string }): Promise<{ applications: number }> {
+/**
+ * Erases one candidate inside a tenant transaction: applications anonymised, messages left as
+ * « message supprimé » in the others' threads, alerts, CVs and the account deleted.
+ */
+async function eraseCandidate(t: TenantDb, files: FileStore, user: { id: string; email: string }, now = new Date()): Promise<{ applications: number }> {
+  await eraseAuthor(t, files, user.id, now);
   const applications = await repo.applicationsOf(t, user.id, user.email);
   const cvs = await repo.anonymiseApplications(t, applications.map((a) => a.id));
   const alerts = await repo.alertsOf(t, user.id, user.email);
@@ -76,7 +89,7 @@ export async function deleteAccount(ctx: Ctx, user: AuthUser): Promise<void> {
   await withTenant(ctx.db, ctx.tenant.id, (t) => eraseCandidate(t, ctx.files, { id: user.id, email: user.email }));
 }
 
-export interface RetentionReport {
+export interface RetentionReport extends MessagingRetentionReport {
   candidates: number;
   anonymousApplications: number;
   rejectedApplications: number;
@@ -90,7 +103,8 @@ const BATCH = 200;
 /**
  * The retention job: per tenant, candidates without activity for `privacy.retentionMonths` (default
  * 24, as the CNIL recommends) are erased like a self-deletion; applications made without an account
- * are anonymised after the same time, and rejected applications 3 months after the decision.
+ * are anonymised after the same time, and rejected applications 3 months after the decision; then
+ * the messaging's periods (messaging/retention.ts).
  * Idempotent: each pass only sees what is still there.
  */
 export async function applyRetention(db: Kysely<Database>, tenants: TenantRegistry, files: FileStore, now = new Date()): Promise<Record<string, RetentionReport>> {
@@ -98,13 +112,13 @@ export async function applyRetention(db: Kysely<Database>, tenants: TenantRegist
   for (const tenant of tenants.tenants) {
     const cutoff = new Date(now);
     cutoff.setUTCMonth(cutoff.getUTCMonth() - retentionMonths(tenant.config));
-    const done: RetentionReport = { candidates: 0, anonymousApplications: 0, rejectedApplications: 0 };
+    const done: RetentionReport = { candidates: 0, anonymousApplications: 0, rejectedApplications: 0, anonymisedThreads: 0, deletedThreads: 0, deletedAttachments: 0 };
     const rejectedCutoff = new Date(now);
     rejectedCutoff.setUTCMonth(rejectedCutoff.getUTCMonth() - REJECTED_RETENTION_MONTHS);
     for (;;) {
       const batch = await withTenant(db, tenant.id, async (t) => {
         const inactive = await repo.inactiveCandidates(t, cutoff, BATCH);
-        for (const user of inactive) await eraseCandidate(t, files, user);
+        for (const user of inactive) await eraseCandidate(t, files, user, now);
         return inactive.length;
       });
       done.candidates += batch;
@@ -128,6 +142,7 @@ export async function applyRetention(db: Kysely<Database>, tenants: TenantRegist
       done.rejectedApplications += batch;
       if (batch < BATCH) break;
     }
+    Object.assign(done, await withTenant(db, tenant.id, (t) => applyMessagingRetention(t, files, now)));
     report[tenant.id] = done;
   }
   return report;

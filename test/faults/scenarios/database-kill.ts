@@ -40,7 +40,7 @@ export async function databaseKilledExternal(suite: Suite): Promise<ScenarioResu
 }
 
 async function killUnderWrites(suite: Suite, app: AppProcess, name: string, postmasterPid: () => number): Promise<ScenarioResult> {
-  const token = await suite.employerToken(app);
+  const token = await suite.token(app);
   const acknowledged: string[] = [];
   let killedAt = Infinity;
   const run = drive({

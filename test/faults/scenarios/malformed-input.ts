@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { RouteOptions } from 'fastify';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
 import { createRandom, type Random } from '../../../server/db/seed/random.js';
-import { MONTAGNE_HOST, STRIPE_WEBHOOK_SECRET } from '../app-process.js';
+import { ROOT, STRIPE_WEBHOOK_SECRET } from '../app-process.js';
 import { rawRequest, send, type Call } from '../http-load.js';
 import type { ScenarioResult, Suite } from '../suite.js';
 
@@ -134,7 +136,7 @@ function hostileValue(random: Random, schema: JsonSchema): unknown {
   return random.pick(HOSTILE_STRINGS);
 }
 
-function fillPath(random: Random, url: string, samples: { offerId: string; companySlug: string }): string {
+function fillPath(random: Random, url: string, samples: Pick<Board, 'offerId' | 'companySlug'>): string {
   return url.replace(/:(\w+)|\*/g, (_, name: string | undefined) => {
     const roll = random.next();
     if (roll < 0.15 && name === 'id') return samples.offerId;
@@ -168,12 +170,49 @@ function body(random: Random, route: Route): { body: string; contentType: string
   return { body: JSON.stringify(object), contentType: 'application/json' };
 }
 
-function authorization(random: Random, token: string): Record<string, string> {
+/** Who sends the request: nobody, one of the board's demo accounts (a token for the API, a session for pages), or a forger. */
+function identity(random: Random, board: Board, isApi: boolean): Record<string, string> {
   const roll = random.next();
-  if (roll < 0.4) return {};
-  if (roll < 0.7) return { authorization: `Bearer ${token}` };
-  const forged = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x","aud":"montagne","typ":"api"}').toString('base64url')}.`;
+  if (roll < 0.3) return {};
+  if (!isApi) return { cookie: random.pick(board.sessions) };
+  const token = random.pick(board.tokens);
+  if (roll < 0.8) return { authorization: `Bearer ${token}` };
+  const forged = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(`{"sub":"x","aud":"${board.tenant}","typ":"api"}`).toString('base64url')}.`;
   return { authorization: random.pick([`Bearer ${forged}`, 'Bearer abc', 'Basic YWRtaW46YWRtaW4=', `Bearer ${token}x`, 'Bearer']) };
+}
+
+/** Every demo board, with its demo accounts (README) signed in both ways, and a live offer and a company to aim at. */
+interface Board {
+  tenant: string;
+  host: string;
+  tokens: string[];
+  sessions: string[];
+  offerId: string;
+  companySlug: string;
+}
+
+const DEMO_ACCOUNTS: Record<string, string[]> = {
+  montagne: ['admin@montagne.demo', 'employeur@montagne.demo', 'candidat@montagne.demo'],
+  dijon: ['admin@dijon.demo', 'employeur@dijon.demo', 'conseiller@dijon.demo', 'jeune@dijon.demo'],
+  'ge-occitanie': ['admin@ge-occitanie.demo', 'employeur@ge-occitanie.demo', 'candidat@ge-occitanie.demo'],
+};
+
+async function demoBoards(suite: Suite): Promise<Board[]> {
+  const boards: Board[] = [];
+  for (const [tenant, accounts] of Object.entries(DEMO_ACCOUNTS)) {
+    // Production resolves only the host names of tenant.json.
+    const host = (JSON.parse(readFileSync(path.join(ROOT, 'tenants', tenant, 'tenant.json'), 'utf8')) as { hostnames: string[] }).hostnames[0];
+    const tokens: string[] = [];
+    const sessions: string[] = [];
+    for (const email of accounts) {
+      tokens.push(await suite.token(suite.app, host, email));
+      sessions.push(await suite.sessionCookie(host, email));
+    }
+    const [offerId] = await suite.liveOfferIds(1, host);
+    const [{ slug: companySlug }] = await suite.query<{ slug: string }>('select slug from companies where tenant_id = $1 order by slug limit 1', [tenant]);
+    boards.push({ tenant, host, tokens, sessions, offerId, companySlug });
+  }
+  return boards;
 }
 
 const hasApiErrorShape = (text: string) => {
@@ -186,16 +225,15 @@ const hasApiErrorShape = (text: string) => {
 };
 
 /**
- * 6. Generated hostile requests (a fixed seed: the same requests on every run) to every public GET route
- * and every API route: no 5xx, no request left unanswered, and every 4xx of the API in the
+ * 6. Generated hostile requests (a fixed seed: the same requests on every run) to every GET route and
+ * every API route, on each demo board, anonymous or as one of its demo accounts (session cookie for
+ * pages, token for the API): no 5xx, no request left unanswered, and every 4xx of the API in the
  * `{error:{code,message,fields}}` shape. Some requests go as raw bytes an HTTP client would refuse to send.
  */
 export function malformedInput(perRoute: number) {
   return async (suite: Suite): Promise<ScenarioResult> => {
     const routes = await declaredRoutes(suite);
-    const token = await suite.employerToken();
-    const [offerId] = await suite.liveOfferIds(1);
-    const [{ slug: companySlug }] = await suite.query<{ slug: string }>(`select slug from companies where tenant_id = 'montagne' order by slug limit 1`);
+    const boards = await demoBoards(suite);
     const origin = new URL(suite.app.origin);
     const port = Number(origin.port);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -212,37 +250,38 @@ export function malformedInput(perRoute: number) {
           const route = jobs[index];
           // Each request from its own seeded stream: the same requests whatever the order they run in.
           const random = createRandom(`faults:malformed-input:${index}`);
-          const path = fillPath(random, route.url, { offerId, companySlug }) + query(random, route);
+          const board = random.pick(boards);
+          const target = fillPath(random, route.url, board) + query(random, route);
           const isApi = route.url.startsWith('/api/');
           const payload = route.method === 'GET' || route.method === 'DELETE' ? undefined : body(random, route);
-          const headers = { ...(isApi ? authorization(random, token) : {}), ...(payload ? { 'content-type': payload.contentType } : {}) };
+          const headers = { ...identity(random, board, isApi), ...(payload ? { 'content-type': payload.contentType } : {}) };
           let status: number;
           let text: string;
           let error: string | undefined;
           if (random.chance(0.1)) {
             // Raw bytes: a non-UTF-8 byte and a control character in the target, as no client library sends.
             counts.raw += 1;
-            const target = Buffer.concat([Buffer.from(path.slice(0, 2_000), 'latin1'), Buffer.from([0xff, 0xfe, random.pick([0x01, 0x7f, 0xc0])])]);
-            const head = Buffer.from(` HTTP/1.1\r\nHost: ${MONTAGNE_HOST}\r\nConnection: close\r\n\r\n`, 'latin1');
-            const response = await rawRequest(port, Buffer.concat([Buffer.from(`${route.method} `), target, head]), 30_000);
+            const bytes = Buffer.concat([Buffer.from(target.slice(0, 2_000), 'latin1'), Buffer.from([0xff, 0xfe, random.pick([0x01, 0x7f, 0xc0])])]);
+            const head = Buffer.from(` HTTP/1.1\r\nHost: ${board.host}\r\nConnection: close\r\n\r\n`, 'latin1');
+            const response = await rawRequest(port, Buffer.concat([Buffer.from(`${route.method} `), bytes, head]), 30_000);
             ({ status, body: text, error } = response);
           } else {
-            const call: Call = { method: route.method, path, headers, body: payload?.body };
-            const outcome = await send(origin, MONTAGNE_HOST, agent, call, 30_000);
+            const call: Call = { method: route.method, path: target, headers, body: payload?.body };
+            const outcome = await send(origin, board.host, agent, call, 30_000);
             ({ status, body: text, error } = outcome);
           }
           counts.requests += 1;
           if (status === 0) {
             counts.unanswered += 1;
-            problem(`sans réponse (${error}) : ${route.method} ${path.slice(0, 150)}`);
+            problem(`sans réponse (${error}) : ${board.tenant} ${route.method} ${target.slice(0, 150)}`);
           } else if (status >= 500) {
             counts.serverErrors += 1;
-            problem(`${status} : ${route.method} ${path.slice(0, 150)} ${payload?.body.slice(0, 100) ?? ''}`);
+            problem(`${status} : ${board.tenant} ${route.method} ${target.slice(0, 150)} ${payload?.body.slice(0, 100) ?? ''}`);
           } else if (isApi && status >= 400) {
             counts.apiClientErrors += 1;
             if (!hasApiErrorShape(text)) {
               counts.apiBadShape += 1;
-              problem(`${status} sans {error:{code,message,fields}} : ${route.method} ${path.slice(0, 150)} → ${text.slice(0, 120)}`);
+              problem(`${status} sans {error:{code,message,fields}} : ${board.tenant} ${route.method} ${target.slice(0, 150)} → ${text.slice(0, 120)}`);
             }
           }
         }

@@ -14,6 +14,9 @@ const ACCOUNTS = [
   ['dijon', 'employeur@dijon.demo', 'employer'],
   ['dijon', 'conseiller@dijon.demo', 'counsellor'],
   ['dijon', 'jeune@dijon.demo', 'candidate'],
+  ['ge-occitanie', 'admin@ge-occitanie.demo', 'admin'],
+  ['ge-occitanie', 'employeur@ge-occitanie.demo', 'employer'],
+  ['ge-occitanie', 'candidat@ge-occitanie.demo', 'candidate'],
 ] as const;
 
 describe('demo accounts (seed only)', () => {

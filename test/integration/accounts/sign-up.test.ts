@@ -3,6 +3,8 @@ import { createTestApp, DIJON, MONTAGNE, type TestApp } from '../../helpers/app.
 import { csrfOf, decodeHtml, FormClient, lastMailTo, mailbox, pathOf } from '../../helpers/accounts.js';
 
 const PASSWORD = 'une longue phrase de passe';
+/** Youth boards (dijon) ask young people their date of birth at sign-up. */
+const YOUNG_BIRTH_DATE = '2004-05-12';
 
 describe('sign-up, e-mail verification, log-in and log-out', () => {
   let t: TestApp;
@@ -98,12 +100,14 @@ describe('sign-up, e-mail verification, log-in and log-out', () => {
       email: 'jules.martin@exemple.fr',
       password: PASSWORD,
       role: 'candidate',
+      birth_date: YOUNG_BIRTH_DATE,
     });
     const taken = await new FormClient(t.app, DIJON).submit('/compte/inscription', {
       display_name: 'Quelqu’un d’autre',
       email: 'employeur@dijon.demo',
       password: 'une autre phrase secrète',
       role: 'candidate',
+      birth_date: YOUNG_BIRTH_DATE,
     });
     expect(taken.statusCode).toBe(fresh.statusCode);
     expect(taken.headers.location).toBe(fresh.headers.location);
@@ -181,6 +185,7 @@ describe('sign-up, e-mail verification, log-in and log-out', () => {
       email: 'intruse@exemple.fr',
       password: PASSWORD,
       role: 'candidate',
+      birth_date: YOUNG_BIRTH_DATE,
       tenant_id: 'montagne',
       email_verified_at: '2020-01-01',
     });
@@ -191,7 +196,7 @@ describe('sign-up, e-mail verification, log-in and log-out', () => {
 
   it('re-sends a verification link on request, and says the same for an unknown address', async () => {
     const browser = new FormClient(t.app, DIJON);
-    await browser.submit('/compte/inscription', { display_name: 'Lina Garnier', email: 'lina.garnier@exemple.fr', password: PASSWORD, role: 'candidate' });
+    await browser.submit('/compte/inscription', { display_name: 'Lina Garnier', email: 'lina.garnier@exemple.fr', password: PASSWORD, role: 'candidate', birth_date: YOUNG_BIRTH_DATE });
     const first = await lastMailTo(t.app, DIJON, 'lina.garnier@exemple.fr');
     const known = await browser.submit('/compte/verification/renvoyer', { email: 'lina.garnier@exemple.fr' });
     const unknown = await browser.submit('/compte/verification/renvoyer', { email: 'personne@exemple.fr' });

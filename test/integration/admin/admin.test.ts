@@ -99,7 +99,7 @@ describe('tenant admin space: moderation, companies, users, audit log', () => {
 
   it('lists companies and users with search and pagination', async () => {
     const first = decodeHtml((await admin.get('/admin/entreprises')).body);
-    expect(first).toContain('36 résultats');
+    expect(first).toContain('40 résultats');
     expect(first).toContain('Page 1 sur 2');
     expect(first).toContain('href="/admin/entreprises?page=2"');
     const second = decodeHtml((await admin.get('/admin/entreprises?page=2')).body);

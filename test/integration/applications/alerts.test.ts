@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../server/db/seed/demo-seed.js';
@@ -8,40 +6,10 @@ import { openDueWindows } from '../../../server/features/alerts/repository.js';
 import { sendDigests, type DigestDeps } from '../../../server/features/alerts/service.js';
 import { decodeHtml, FormClient, lastMailTo, pathOf } from '../../helpers/accounts.js';
 import { createTestApp, MONTAGNE, type TestApp } from '../../helpers/app.js';
+import { decodeQp, emls } from '../../helpers/mail.js';
 
 const DAY = 24 * 3600_000;
 const WORD = 'Zorglubeur';
-
-interface Eml {
-  headers: Map<string, string>;
-  raw: string;
-}
-
-/** The MIME messages nodemailer wrote for a tenant (file mode), with unfolded headers. */
-async function emls(dir: string, tenant: string): Promise<Eml[]> {
-  let names: string[] = [];
-  try {
-    names = (await readdir(path.join(dir, tenant))).filter((n) => n.endsWith('.eml')).sort();
-  } catch {
-    return [];
-  }
-  return Promise.all(
-    names.map(async (name) => {
-      const raw = await readFile(path.join(dir, tenant, name), 'utf8');
-      const head = raw.slice(0, raw.indexOf('\n\n')).replace(/\n[ \t]+/g, ' ');
-      const headers = new Map<string, string>();
-      for (const line of head.split('\n')) {
-        const i = line.indexOf(':');
-        if (i > 0) headers.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim());
-      }
-      return { headers, raw };
-    }),
-  );
-}
-
-/** Quoted-printable bodies fold long lines and encode accents: enough decoding to search the text. */
-const decodeQp = (raw: string) =>
-  Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
 
 describe('e-mail alerts', () => {
   let t: TestApp;

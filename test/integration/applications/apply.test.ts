@@ -92,7 +92,8 @@ describe('applying to an offer with a CV', () => {
     ['a control character in the name', { filename: 'cv\u0007.pdf', data: PDF }, 400, 'caractères non autorisés'],
     ['a bidi override in the name', { filename: 'cv\u202Efdp.exe', data: PDF }, 400, 'caractères non autorisés'],
     ['a zip that is not a document', { filename: 'cv.docx', data: Buffer.from('504b0506' + '00'.repeat(18), 'hex') }, 400, 'n’est pas un PDF'],
-  ])('refuses %s with a clear French message and stores nothing', async (_label, file, status, message) => {
+  // 60 s: the 6 MB body is slow to push through inject() when the whole suite loads the machine.
+  ])('refuses %s with a clear French message and stores nothing', { timeout: 60_000 }, async (_label, file, status, message) => {
     const before = await storedFiles();
     const email = `refus-${randomBytes(4).toString('hex')}@exemple.fr`;
     const client = new FormClient(t.app, MONTAGNE);

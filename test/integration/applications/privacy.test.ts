@@ -101,14 +101,14 @@ describe('GDPR: privacy notice, export, deletion, retention', () => {
     await t.db.admin.updateTable('applications').set({ created_at: old, status_changed_at: old } as never).where('email', 'in', ['ancien@exemple.fr', 'sans-compte@exemple.fr']).execute();
 
     const report = await applyRetention(t.app.db, t.app.tenants, t.app.files);
-    expect(report.montagne).toEqual({ candidates: 1, anonymousApplications: 1, rejectedApplications: 0 });
+    expect(report.montagne).toEqual({ candidates: 1, anonymousApplications: 1, rejectedApplications: 0, anonymisedThreads: 0, deletedThreads: 0, deletedAttachments: 0 });
     const emails = (await t.db.admin.selectFrom('users').select('email').where('tenant_id', '=', 'montagne').execute()).map((u) => u.email);
     expect(emails).not.toContain('ancien@exemple.fr');
     expect(emails).toContain('actif@exemple.fr');
     expect(await t.db.admin.selectFrom('applications').select('id').where('email', 'in', ['ancien@exemple.fr', 'sans-compte@exemple.fr']).execute()).toHaveLength(0);
     expect(await t.db.admin.selectFrom('applications').select('id').where('email', '=', 'actif@exemple.fr').execute()).toHaveLength(1);
     // A second pass finds nothing left.
-    expect((await applyRetention(t.app.db, t.app.tenants, t.app.files)).montagne).toEqual({ candidates: 0, anonymousApplications: 0, rejectedApplications: 0 });
+    expect((await applyRetention(t.app.db, t.app.tenants, t.app.files)).montagne).toEqual({ candidates: 0, anonymousApplications: 0, rejectedApplications: 0, anonymisedThreads: 0, deletedThreads: 0, deletedAttachments: 0 });
 
     // A refusal decided four months ago: anonymised; the row (and its status) stays for the reports.
     const refused = new FormClient(t.app, MONTAGNE);

@@ -39,9 +39,14 @@ describe('manual billing (no Stripe keys)', () => {
     await expect(recordManualPayment(ctx, admin, { companyId: companies[0].id, method: 'bank_transfer', reference: 'VIR-0', paidOn: '2031-03-02', amountCents: 60000 })).rejects.toMatchObject({ code: 'PAYMENT_ALREADY_RECORDED' });
     const next = await recordManualPayment(ctx, admin, { companyId: companies[0].id, method: 'administrative_mandate', reference: 'MANDAT-1', paidOn: '2031-04-01', amountCents: 60000 });
     expect(next.payment.receipt_seq).toBe(21);
-    // Renewal while active continues the current period.
-    expect(next.membership.period_start).toBe('2032-03-01');
-    expect(next.membership.period_end).toBe('2033-03-01');
+    // Renewal while active: the receipt pays the next year, and the membership runs on without a gap,
+    // so the company can still publish between the renewal and the end of the year it had paid.
+    expect([next.payment.period_start, next.payment.period_end]).toEqual(['2032-03-01', '2033-03-01']);
+    expect([next.membership.period_start, next.membership.period_end]).toEqual(['2031-03-01', '2033-03-01']);
+    const tenant = t.app.tenants.get('montagne')!;
+    for (const day of ['2031-04-02', '2032-06-01', '2033-02-28']) {
+      expect(await withTenant(t.app.db, 'montagne', (tdb) => canPublish(tdb, tenant, companies[0].id, new Date(`${day}T12:00:00Z`))), day).toBe(true);
+    }
   });
 
   it('the same transfer recorded twice at once is kept once, and its refused twin takes no receipt number', async () => {

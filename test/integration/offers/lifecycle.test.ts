@@ -117,7 +117,7 @@ describe('offer lifecycle through the API, and the expiry job', () => {
       expect(await statusOf(live)).toBe('published');
       const stale = await t.db.admin.selectFrom('offers').select('id').where('status', '=', 'published').where('expires_at', '<=', new Date()).execute();
       expect(stale).toEqual([]);
-      expect(await expireDueOffers(t.app.db, t.app.tenants)).toEqual({ montagne: 0, dijon: 0 });
+      expect(await expireDueOffers(t.app.db, t.app.tenants)).toEqual({ montagne: 0, dijon: 0, 'ge-occitanie': 0 });
       // The page of an expired offer says it is gone.
       expect((await t.app.inject({ url: `/offres/${due}`, headers: { host: MONTAGNE } })).statusCode).toBe(410);
     });

@@ -86,7 +86,7 @@ describe('npm run tenant -- … (the CLI process)', { timeout: 120_000 }, () => 
 
     beforeAll(async () => {
       db = await createTestDatabase();
-      env = { TENANTS_DIR: copyTenants(['_skeleton', 'montagne', 'dijon']), DATABASE_URL: db.url };
+      env = { TENANTS_DIR: copyTenants(['_skeleton', 'montagne', 'dijon', 'ge-occitanie']), DATABASE_URL: db.url };
     });
 
     afterAll(async () => {
@@ -96,7 +96,8 @@ describe('npm run tenant -- … (the CLI process)', { timeout: 120_000 }, () => 
     it('list shows host names and company and offer counts', async () => {
       const run = await tenantCli(['list'], env);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^montagne +Emploi Montagne +emploi-montagne\.cordee\.example +36 +\d+ \(\d+\)$/m);
+      expect(run.stdout).toMatch(/^montagne +Emploi Montagne +emploi-montagne\.cordee\.example +40 +\d+ \(\d+\)$/m);
+      expect(run.stdout).toMatch(/^ge-occitanie +Temps Partagé Aveyron-Lozère +temps-partage-aveyron-lozere\.cordee\.example +15 +\d+ \(\d+\)$/m);
     });
 
     it('export writes JSON lines on stdout (messages on stderr) and import refuses the slug that exists', async () => {

@@ -95,6 +95,40 @@ async function addMontagneActivity(db: Kysely<Database>): Promise<void> {
     .values({ tenant_id, actor_user_id: admin.id, actor_email: admin.email, action: 'offer.approve', target_type: 'offer', target_id: offer.id, details: JSON.stringify({ steps: ['a', 'b'], n: 2 }) })
     .execute();
   await db.insertInto('tenant_settings').values({ tenant_id, contact_phone: '0 800 00 00 00', offer_moderation: true }).execute();
+
+  // The collaborative board's tables (migration 0011), in their foreign-key order.
+  const counsellor = await db.insertInto('users').values({ tenant_id, email: 'conseil.transfert@example.org', display_name: 'Conseil Transfert', role: 'counsellor' }).returning('id').executeTakeFirstOrThrow();
+  const now = new Date();
+  await db.insertInto('parental_consents').values({ tenant_id, user_id: candidate.id, parent_email: 'parent@example.org', expires_at: now, confirmed_at: now }).execute();
+  const accompaniment = await db
+    .insertInto('accompaniments')
+    .values({ tenant_id, young_user_id: candidate.id, referent_user_id: counsellor.id, status: 'active', consent_at: now, consent_channel: 'interview', started_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('accompaniment_delegates').values({ tenant_id, accompaniment_id: accompaniment.id, counsellor_user_id: admin.id }).execute();
+  await db.insertInto('follow_up_events').values({ tenant_id, accompaniment_id: accompaniment.id, kind: 'workshop', happened_on: '2026-02-01', author_user_id: counsellor.id }).execute();
+  await db.insertInto('accompaniment_notes').values({ tenant_id, accompaniment_id: accompaniment.id, author_user_id: counsellor.id, body: 'Note interne' }).execute();
+  await db.insertInto('cv_bank_entries').values({ tenant_id, user_id: candidate.id, validated_file_id: cv, validated_by: counsellor.id, consent_at: now }).execute();
+  await db.insertInto('offer_suggestions').values({ tenant_id, offer_id: offer.id, young_user_id: candidate.id, counsellor_user_id: counsellor.id, note: 'À voir' }).execute();
+  await db
+    .insertInto('candidate_recommendations')
+    .values({ tenant_id, offer_id: offer.id, young_user_id: candidate.id, counsellor_user_id: counsellor.id, status: 'sent', consent_at: now, consent_channel: 'app', application_id: application.id, origin: 'https://emploi-montagne.cordee.example' })
+    .execute();
+  const thread = await db
+    .insertInto('threads')
+    .values({ tenant_id, kind: 'application', application_id: application.id, company_id: offer.company_id, young_user_id: candidate.id, origin: 'https://emploi-montagne.cordee.example' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const attachment = await file(Buffer.from('%PDF-1.4 pièce jointe\n'), 'application/pdf');
+  const message = await db
+    .insertInto('messages')
+    .values({ tenant_id, thread_id: thread.id, author_user_id: candidate.id, body: 'Bonjour', attachment_file_id: attachment, attachment_name: 'piece.pdf', attachment_media_type: 'application/pdf', attachment_size: 20 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.insertInto('thread_reads').values({ tenant_id, thread_id: thread.id, user_id: candidate.id, last_read_at: now }).execute();
+  await db.insertInto('abuse_reports').values({ tenant_id, message_id: message.id, reporter_user_id: counsellor.id, reason: 'harassment' }).execute();
+  await db.insertInto('user_blocks').values({ tenant_id, blocker_user_id: candidate.id, blocked_user_id: admin.id }).execute();
+  await db.insertInto('notification_settings').values({ tenant_id, user_id: candidate.id, daily_digest: true }).execute();
 }
 
 describe('tenant export → import into another deployment', () => {
@@ -132,7 +166,9 @@ describe('tenant export → import into another deployment', () => {
     expect(header.files.map((f: { path: string }) => f.path).sort()).toEqual(['assets/logo.svg', 'assets/tenant.css', 'strings.fr.json']);
     const rows = montagne.slice(1, -1).map((line) => JSON.parse(line));
     expect(rows.filter((r) => r.table === 'users').every((r) => r.row.password_hash === null)).toBe(true);
-    expect(rows.filter((r) => r.table === 'stored_files')).toHaveLength(1); // the logo, not the CV
+    expect(rows.filter((r) => r.table === 'stored_files')).toHaveLength(1); // the logo, not the CV nor the attachment
+    expect(rows.find((r) => r.table === 'messages').row).toMatchObject({ attachment_file_id: null, attachment_name: 'piece.pdf' });
+    expect(rows.filter((r) => r.table === 'cv_bank_entries')).toEqual([]);
     expect(rows.find((r) => r.table === 'applications').row).toMatchObject({ cv_file_id: null, cv_file_name: null });
     expect(JSON.parse(montagne.at(-1)!)).toEqual({ end: true, counts: expect.objectContaining({ offers: sourceCounts.offers, stored_files: 1 }) });
     expect(montagneFull.slice(1, -1).map((l) => JSON.parse(l)).some((r) => r.table === 'users' && r.row.password_hash?.startsWith('$argon2id$'))).toBe(true);
@@ -186,7 +222,8 @@ describe('tenant export → import into another deployment', () => {
 
     it('round-trips the row count of every table, the bytes of files and jsonb values', async () => {
       expect(await counts(target.admin, 'montagne')).toEqual(sourceCounts);
-      expect(await counts(target.admin, 'dijon')).toEqual(dijonCounts);
+      // Dijon travelled without --with-cvs: its CVs, and the CV bank's validations of them, stayed behind.
+      expect(await counts(target.admin, 'dijon')).toEqual({ ...dijonCounts, stored_files: 0, cv_bank_entries: 0 });
       for (const db of [source.admin, target.admin]) {
         const files = await db.selectFrom('stored_files').select(['sha256', 'content']).where('tenant_id', '=', 'montagne').execute();
         expect(files.every((f) => sha256(f.content) === f.sha256)).toBe(true);
