@@ -677,8 +677,11 @@ export class BoardIndex {
     const whole = !near?.radiusKm && !commune;
     const { total, groups } = countCombinations(whole ? aggregates.combinations : points.flatMap((p) => p.point.combinations), filterCodes, facetCounts);
 
+    // The page is read only from the places holding a match, and no further than the last match: a
+    // rare combination of filters must not walk the whole board (issue #16, 100 000 offers).
+    const pagePoints = points.filter(({ point }) => point.combinations.some(({ codes }) => matchesFilters(codes, filterCodes)));
     const page: IndexPageHit[] = [];
-    const end = query.offset + query.limit;
+    const end = Math.min(query.offset + query.limit, query.collapseDuplicates ? groups : total);
     let taken = 0;
     const round = this.nextStamp();
     const groupStamp = this.groupStampFor();
@@ -698,8 +701,8 @@ export class BoardIndex {
     };
     if (query.sort === 'distance' && near) {
       // Nearest places first, offers without coordinates last; each place's offers by date.
-      points.sort((a, b) => (Number.isNaN(a.distance) ? 1 : 0) - (Number.isNaN(b.distance) ? 1 : 0) || a.distance - b.distance);
-      for (const { point, distance } of points) {
+      pagePoints.sort((a, b) => (Number.isNaN(a.distance) ? 1 : 0) - (Number.isNaN(b.distance) ? 1 : 0) || a.distance - b.distance);
+      for (const { point, distance } of pagePoints) {
         for (let i = 0; i < point.ordinals.length && taken < end; i++) take(point.ordinals[i], distance);
         if (taken >= end) break;
       }
@@ -707,9 +710,9 @@ export class BoardIndex {
       this.byDate();
       const { dateRank } = this;
       // A k-way merge of the places' date-ordered offers: a heap of (date rank of the next offer, place).
-      const heads = new Int32Array(points.length);
+      const heads = new Int32Array(pagePoints.length);
       const heap: number[] = [];
-      const rankOf = (p: number) => dateRank[points[p].point.ordinals[heads[p]]];
+      const rankOf = (p: number) => dateRank[pagePoints[p].point.ordinals[heads[p]]];
       const push = (p: number) => {
         heap.push(p);
         for (let at = heap.length - 1; at > 0; ) {
@@ -736,11 +739,11 @@ export class BoardIndex {
         }
         return top;
       };
-      points.forEach((p, i) => p.point.ordinals.length > 0 && push(i));
+      pagePoints.forEach((p, i) => p.point.ordinals.length > 0 && push(i));
       while (heap.length > 0 && taken < end) {
         const p = pop();
-        take(points[p].point.ordinals[heads[p]], points[p].distance);
-        if (++heads[p] < points[p].point.ordinals.length) push(p);
+        take(pagePoints[p].point.ordinals[heads[p]], pagePoints[p].distance);
+        if (++heads[p] < pagePoints[p].point.ordinals.length) push(p);
       }
     }
     return { total, groups, facets: this.facetLists(facetCounts), page };
@@ -842,6 +845,12 @@ function haversineM(near: GeoPoint, lat: number, lon: number, cosNear: number, c
   const dLon = (lon - near.lon) * RADIANS;
   const h = Math.sin(dLat / 2) ** 2 + cosNear * cosLat * Math.sin(dLon / 2) ** 2;
   return EARTH_DIAMETER_M * Math.asin(Math.sqrt(h));
+}
+
+/** True when a combination of facet codes has every chosen value. */
+function matchesFilters(codes: number[], filterCodes: number[]): boolean {
+  for (let f = 0; f < 4; f++) if (filterCodes[f] !== -1 && codes[f] !== filterCodes[f]) return false;
+  return true;
 }
 
 /**
