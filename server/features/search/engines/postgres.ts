@@ -29,6 +29,8 @@ const MIN_FUZZY_LENGTH = 4;
 const LOAD_BATCH = 2_000;
 /** Words whose lexeme is remembered (PostgreSQL's French dictionary does not change while the app runs). */
 const LEXEMES_KEPT = 50_000;
+/** Unknown words whose corrections are kept per tenant (cleared when full, and with every new lexicon). */
+const CORRECTIONS_KEPT = 10_000;
 /** Offers per statement of a reindex: about a second of trigger work each on a busy 2-core machine. */
 const REINDEX_BATCH = 1_000;
 /** How often a reindex reports its progress. */
@@ -139,6 +141,8 @@ class TenantBoard {
   generation = -1;
   /** The tenant's known words (search_lexicon): only unknown words are looked up for corrections. */
   lexicon = new Set<string>();
+  /** Corrections of unknown words found in that lexicon: replaced with it, so never older than the generation. */
+  corrections = new Map<string, { known: boolean; similar: string[] }>();
   private buckets = new Map<string, RevisionBucket>();
   private running: Promise<void> | null = null;
 
@@ -190,6 +194,7 @@ class TenantBoard {
       index.compactIfWorthIt();
     }
     this.lexicon = new Set(await withTenant(db, tenantId, (t) => lexiconWords(t)));
+    this.corrections = new Map();
     this.buckets = buckets;
     this.generation = state.generation;
   }
@@ -302,8 +307,7 @@ export class PostgresSearchEngine implements SearchEngine {
     let titleWords: IndexQuery['titleWords'] = null;
     if (analyzed.words.length > 0) {
       const unknown = analyzed.words.filter((w) => w.length >= MIN_FUZZY_LENGTH && !/^\d+$/.test(w) && !board.lexicon.has(w));
-      const corrections = unknown.length > 0 ? await withTenant(this.db, query.tenantId, (t) => similarWords(t, unknown, MIN_SIMILARITY)) : new Map();
-      const words = queryWords(analyzed, corrections);
+      const words = queryWords(analyzed, await this.correctionsOf(board, unknown));
       const lexemes = await this.lexemesOf(words.flatMap((w) => [...w.forms, ...w.corrections]));
       // Stop words have no lexeme: they drop out of their word; a word left with none drops out (as with to_tsquery).
       const kept = words
@@ -337,6 +341,18 @@ export class PostgresSearchEngine implements SearchEngine {
       limit: query.perPage,
       now: this.now(),
     };
+  }
+
+  /** Spelling corrections of unknown words, looked up once per word and lexicon (a round trip saved on every repeated typo). */
+  private async correctionsOf(board: TenantBoard, unknown: string[]): Promise<Map<string, { known: boolean; similar: string[] }>> {
+    // The map of the lexicon the words are looked up in: a catch-up meanwhile starts a new one.
+    const known = board.corrections;
+    const missing = [...new Set(unknown)].filter((w) => !known.has(w));
+    if (missing.length > 0) {
+      if (known.size + missing.length > CORRECTIONS_KEPT) known.clear();
+      for (const [word, found] of await withTenant(this.db, board.tenantId, (t) => similarWords(t, missing, MIN_SIMILARITY))) known.set(word, found);
+    }
+    return new Map(unknown.flatMap((w) => (known.has(w) ? [[w, known.get(w)!] as const] : [])));
   }
 
   private async lexemesOf(words: string[]): Promise<Map<string, string | null>> {
