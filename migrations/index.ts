@@ -13,6 +13,7 @@ import * as m0012 from './0012_shared_time.js';
 import * as m0013 from './0013_reports.js';
 import * as m0014 from './0014_feeds.js';
 import * as m0015 from './0015_experience.js';
+import * as m0016 from './0016_speed.js';
 
 /**
  * Every migration, in order. Imported statically (rather than read from the folder at run time)
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0013_reports': m0013,
   '0014_feeds': m0014,
   '0015_experience': m0015,
+  '0016_speed': m0016,
 };

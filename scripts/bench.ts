@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --offers 100000 --tenants 10 --duration 10 --connections 1,32 --mixes keyword,facet,geo,mixed
- *                   --cache on,off --server-url postgres://… --reuse]
+ *                   --cache on,off --server-url postgres://… --reuse --cpu-prof <dir>]
  *
  * Search benchmark on a fresh database: starts a throw-away embedded PostgreSQL, loads N offers
  * (realistic French titles and descriptions from the demo catalogues, real communes) over T tenants,
@@ -10,20 +10,17 @@
  * without (every request reaches the engine). Prints p50/p95/p99 latency, requests/s and peak RSS.
  * With MEILI_HOST set the server searches Meilisearch (index rebuilt first); default is PostgreSQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { EventEmitter } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { runScript } from '../server/cli.js';
-import { findRootDir, loadConfig } from '../server/config.js';
+import { loadConfig } from '../server/config.js';
 import { adminKysely, prepareDatabase } from '../server/db/bootstrap.js';
-import { ensureDatabase, startEmbeddedPostgres } from '../server/db/embedded.js';
+import { ensureDatabase } from '../server/db/embedded.js';
 import type { NewCompany, NewOffer } from '../server/db/database.js';
 import type { DemoCatalogue, JobTemplate } from '../server/db/seed/catalogue.js';
 import { slugify } from '../server/db/seed/demo-seed.js';
@@ -35,6 +32,7 @@ import { createKysely } from '../server/db/kysely.js';
 import { APP_ROLE, createPool } from '../server/db/pool.js';
 import { createSearchEngine, SearchService } from '../server/features/search/service.js';
 import { loadTenantRegistry } from '../server/tenancy/registry.js';
+import { benchPostgres, freePort, load as loadTest, loadAverage, ROOT, startServer, stopServer, table, waitUntilServing, type Measure } from './bench-harness.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -49,6 +47,8 @@ const { values: flags } = parseArgs({
     'server-url': { type: 'string' },
     /** With --server-url: reuse the cordee_bench database of a previous run (no load, no rebuild). */
     reuse: { type: 'boolean', default: false },
+    /** Writes a CPU profile of each server run into this folder (open them in Chrome DevTools, Performance tab). */
+    'cpu-prof': { type: 'string' },
   },
 });
 
@@ -61,7 +61,6 @@ const CACHE_MODES = flags.cache!.split(',') as ('on' | 'off')[];
 if (CACHE_MODES.some((mode) => mode !== 'on' && mode !== 'off')) throw new Error('--cache : on, off ou on,off');
 type Mix = 'keyword' | 'facet' | 'geo' | 'mixed';
 
-const ROOT = findRootDir();
 const DAY = 86_400_000;
 // Each kind of board draws its communes from real departments.
 const MOUNTAIN_DEPARTMENTS = ['73', '74', '38', '05', '04', '06', '65', '64', '66', '09', '63', '15', '25', '39', '01', '26'];
@@ -82,17 +81,6 @@ interface Commune {
   department: string;
   lat: number;
   lon: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** tenants/bench-NN/: copies of the two demo boards' tenant.json with their own slug and host name. */
@@ -269,89 +257,15 @@ function queries(mix: Mix, tenants: BenchTenant[], communes: Map<string, Commune
   return list;
 }
 
-function rssMb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-interface RunResult {
+interface RunResult extends Measure {
   cache: 'on' | 'off';
   mix: Mix;
   connections: number;
-  requests: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  rps: number;
-  rss: number;
 }
 
 async function run(port: number, pid: number, cache: 'on' | 'off', mix: Mix, connections: number, list: { host: string; path: string }[]): Promise<RunResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  let peakRss = rssMb(pid);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 200);
-  // Without a callback autocannon returns both a promise of the result and an event emitter.
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: DURATION,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const q = list[next++ % list.length];
-          return { ...request, method: 'GET', path: q.path, headers: { host: q.host, accept: 'application/json' } };
-        },
-      },
-    ],
-  }) as unknown as Promise<autocannon.Result> & EventEmitter;
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (statusCode !== 200) errors++;
-    latencies.push(responseTime);
-  });
-  const result = await instance;
-  clearInterval(sampler);
-  latencies.sort((a, b) => a - b);
-  return {
-    cache,
-    mix,
-    connections,
-    requests: latencies.length,
-    errors: errors + result.errors + result.timeouts,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    rps: latencies.length / DURATION,
-    rss: peakRss,
-  };
-}
-
-async function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null) return;
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-}
-
-function get(port: number, host: string, url: string): Promise<number> {
-  return new Promise((resolve) => {
-    http.get({ host: '127.0.0.1', port, path: url, headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', () => resolve(0));
-  });
+  const measure = await loadTest({ port, pid, connections, durationS: DURATION, requests: list, accept: 'application/json' });
+  return { cache, mix, connections, ...measure };
 }
 
 await runScript(async (say) => {
@@ -361,12 +275,9 @@ await runScript(async (say) => {
   let server: ChildProcess | undefined;
   try {
     say(`banc d’essai : ${OFFERS} offres, ${TENANTS} tenants, ${DURATION} s par mesure, ${os.cpus().length} cœurs, Node ${process.version}`);
-    let serverUrl = flags['server-url'];
-    if (!serverUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(work, 'pg'), port: await freePort(), ephemeral: true });
-      cleanup.push(() => pg.stop());
-      serverUrl = pg.url;
-    }
+    const pg = await benchPostgres(work, flags['server-url']);
+    cleanup.push(() => pg.stop());
+    const serverUrl = pg.url;
     const reuse = Boolean(flags.reuse && flags['server-url']);
     if (!reuse) {
       const maintenance = adminKysely(serverUrl, () => {});
@@ -409,30 +320,23 @@ await runScript(async (say) => {
     const results: RunResult[] = [];
     for (const cache of CACHE_MODES) {
       const port = await freePort();
-      server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          NODE_ENV: 'development',
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: url,
-          TENANTS_DIR: tenantsDir,
-          DATA_DIR: path.join(work, 'data'),
-          PORT: String(port),
-          MIGRATE_ON_START: 'false',
-          SEED_DEMO: 'never',
-          WORKER: 'off',
-          SEARCH_CACHE_ENTRIES: cache === 'on' ? '5000' : '0',
-          ...(process.env.MEILI_HOST ? { MEILI_HOST: process.env.MEILI_HOST, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '' } : {}),
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      const deadline = Date.now() + 60_000;
-      while ((await get(port, tenants[0].host, '/healthz')) !== 200) {
-        if (Date.now() > deadline || server.exitCode !== null) throw new Error('le serveur ne démarre pas');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      server = startServer('server/main.ts', {
+        // Production, as deployed: compiled templates kept, no file watcher.
+        NODE_ENV: 'production',
+        JWT_SECRET: randomBytes(32).toString('base64'),
+        COOKIE_SECRET: randomBytes(32).toString('base64'),
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: url,
+        TENANTS_DIR: tenantsDir,
+        DATA_DIR: path.join(work, 'data'),
+        PORT: String(port),
+        MIGRATE_ON_START: 'false',
+        SEED_DEMO: 'never',
+        WORKER: 'off',
+        SEARCH_CACHE_ENTRIES: cache === 'on' ? '5000' : '0',
+        ...(process.env.MEILI_HOST ? { MEILI_HOST: process.env.MEILI_HOST, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '' } : {}),
+      }, { profileDir: flags['cpu-prof'] });
+      await waitUntilServing(server, port, tenants[0].host);
       // Warm-up: plans, connection pool (its own queries, so the measured runs start with an empty cache).
       await run(port, server.pid!, cache, 'mixed', 8, queries('mixed', tenants, communesByTenant, 200, 'warm-up'));
 
@@ -444,23 +348,24 @@ await runScript(async (say) => {
           say(`cache ${cache}, ${mix} c=${connections} : p95 ${result.p95.toFixed(1)} ms, ${result.rps.toFixed(0)} req/s`);
         }
       }
-      await stop(server);
+      await stopServer(server);
       server = undefined;
     }
 
-    const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
     console.log('');
-    console.log(`Moteur : ${engine.name} — ${OFFERS} offres (${live[0].n} en ligne), ${TENANTS} tenants, ${os.cpus().length} cœurs, ${DURATION} s par ligne`);
+    console.log(`Moteur : ${engine.name} — ${OFFERS} offres (${live[0].n} en ligne), ${TENANTS} tenants, ${os.cpus().length} cœurs, ${DURATION} s par ligne, charge de la machine ${loadAverage()}`);
     console.log(`Chargement ${loadSeconds.toFixed(1)} s · reconstruction de l’index ${reindexSeconds.toFixed(1)} s · VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s`);
     console.log('');
-    console.log(line(['cache', 'mélange', 'connexions', 'requêtes', 'erreurs', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'RSS max Mo']));
-    console.log(line(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
-    for (const r of results) {
-      console.log(line([r.cache, r.mix, r.connections, r.requests, r.errors, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.rss]));
-    }
+    console.log(
+      table(
+        ['cache', 'mélange', 'connexions', 'requêtes', 'erreurs', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'RSS max Mo'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        results.map((r) => [r.cache, r.mix, r.connections, r.requests, r.errors, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.rss]),
+      ),
+    );
     console.log('');
   } finally {
-    if (server) await stop(server);
+    if (server) await stopServer(server);
     for (const step of cleanup.reverse()) await step();
     if (!flags['server-url']) rmSync(work, { recursive: true, force: true });
     else say(`base cordee_bench conservée ; tenants dans ${path.join(work, 'tenants')}`);

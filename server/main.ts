@@ -58,6 +58,12 @@ await runScript(async (say) => {
     });
 
     await app.listen({ host: config.host, port: config.port });
+    // The search's board indexes load in the background: searches meanwhile wait for their tenant's.
+    const warming = Date.now();
+    void app.offerSearch.warm(app.tenants.tenants.map((t) => t.id)).then(
+      () => running.log.info({ ms: Date.now() - warming }, 'search indexes loaded'),
+      (error: unknown) => running.log.warn({ err: error }, 'search indexes not loaded at start-up: first searches load them'),
+    );
     // Background jobs (search outbox…) on the PostgreSQL queue; WORKER=off leaves them to other nodes.
     if (config.worker.enabled) {
       worker = createWorker(app);

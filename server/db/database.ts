@@ -298,6 +298,8 @@ export interface OffersTable {
   closed_at: ColumnType<Date | null, Date | string | null | undefined, never>;
   /** Generated (migration 0015): near-duplicates (same company, title, commune, contract, housing, sector) share it. */
   duplicate_key: ColumnType<string, never, never>;
+  /** A new value on every write (trigger, migration 0016): the search's board index re-reads offers whose revision changed. */
+  search_revision: ColumnType<number, never, never>;
 }
 
 /** Known words of a tenant's titles and trades (typo tolerance); filled by a trigger on offers. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Tenant } from './registry.js';
@@ -86,7 +86,8 @@ const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', tim
 export class Theme {
   readonly strings: Strings;
   private readonly hbs = Handlebars.create();
-  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+  /** Compiled templates by name, with the file and its modification time they were compiled from. */
+  private readonly compiled = new Map<string, { delegate: Handlebars.TemplateDelegate; file: string; modified: number }>();
   private readonly tenantViewsDir: string;
 
   constructor(
@@ -140,15 +141,22 @@ export class Theme {
     return existsSync(own) ? own : path.join(this.baseViewsDir, `${name}.hbs`);
   }
 
+  /**
+   * A template compiled once. Outside the cache (development) each use still looks the file up (a tenant
+   * override may appear) and recompiles only when the file or its modification time changed, so an
+   * edit shows on the next request without every request compiling (issue #16).
+   */
   private template(name: string): Handlebars.TemplateDelegate {
     const cached = this.compiled.get(name);
-    if (cached) return cached;
+    if (cached && this.options.cache) return cached.delegate;
     const file = this.templateFile(name);
     if (!existsSync(file)) throw new Error(`Gabarit introuvable : ${name}`);
+    const modified = statSync(file).mtimeMs;
+    if (cached && cached.file === file && cached.modified === modified) return cached.delegate;
     // Plain-text templates (e-mails' `*.text.hbs`) must not HTML-escape: « L’équipe & co » stays as typed.
-    const compiled = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: name.endsWith('.text') });
-    if (this.options.cache) this.compiled.set(name, compiled);
-    return compiled;
+    const delegate = this.hbs.compile(readFileSync(file, 'utf8'), { strict: false, noEscape: name.endsWith('.text') });
+    this.compiled.set(name, { delegate, file, modified });
+    return delegate;
   }
 
   private registerPartials(): void {

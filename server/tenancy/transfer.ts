@@ -86,8 +86,8 @@ export const NOT_EXPORTED: Record<string, string> = {
   notification_sends: 'historique des e-mails de notification déjà partis',
 };
 
-/** Columns kept by triggers (migration 0002) or generated (0013, 0015): never exported, recomputed on insert. */
-const DERIVED_COLUMNS: Partial<Record<ExportedTable, string[]>> = { offers: ['search_vector', 'department_code', 'duplicate_key'], hires: ['start_on'] };
+/** Columns kept by triggers (migrations 0002, 0016) or generated (0013, 0015): never exported, recomputed on insert. */
+const DERIVED_COLUMNS: Partial<Record<ExportedTable, string[]>> = { offers: ['search_vector', 'department_code', 'duplicate_key', 'search_revision'], hires: ['start_on'] };
 
 /** Top-level entries of a tenant folder an import may write (tenant.json comes from the header's config). */
 const FOLDER_ENTRIES = ['strings.fr.json', 'assets', 'views', 'README.md'];

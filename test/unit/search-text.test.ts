@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTsQuery, groupFacets } from '../../server/features/search/engines/postgres.js';
+import { parseDocument, queryWords } from '../../server/features/search/engines/postgres.js';
 import { analyze, fold, genderVariants, masculine } from '../../server/features/search/text.js';
 
 describe('French query analysis', () => {
@@ -32,15 +32,13 @@ describe('French query analysis', () => {
   });
 });
 
-describe('PostgreSQL tsquery building', () => {
+describe('PostgreSQL engine: query words and search documents', () => {
   it('ANDs the words, ORs each with its gender forms, prefixes the word being typed', () => {
-    expect(buildTsQuery(analyze('ski'))).toBe('ski:*');
-    expect(buildTsQuery(analyze('monitrice ski '))).toBe('(monitrice | moniteur | moniteuse) & ski');
-  });
-
-  it('restricts every term to title words (weight A) for the ranking bonus', () => {
-    expect(buildTsQuery(analyze('monitrice ski'), new Map(), { titleOnly: true })).toBe('(monitrice:A | moniteur:A | moniteuse:A) & ski:*A');
-    expect(buildTsQuery({ ...analyze('monitrice ski'), lastIsPrefix: false }, new Map(), { titleOnly: true })).toBe('(monitrice:A | moniteur:A | moniteuse:A) & ski:A');
+    expect(queryWords(analyze('ski'))).toEqual([{ forms: ['ski'], corrections: [], prefixOf: 'ski' }]);
+    expect(queryWords(analyze('monitrice ski '))).toEqual([
+      { forms: expect.arrayContaining(['monitrice', 'moniteur', 'moniteuse']), corrections: [], prefixOf: null },
+      { forms: ['ski'], corrections: [], prefixOf: null },
+    ]);
   });
 
   it('adds the known words that look like an unknown one (typo tolerance), not for known words', () => {
@@ -48,24 +46,21 @@ describe('PostgreSQL tsquery building', () => {
       ['perchmann', { known: false, similar: ['perchman'] }],
       ['ski', { known: true, similar: ['skiman'] }],
     ]);
-    expect(buildTsQuery(analyze('perchmann ski '), corrections)).toBe('(perchmann | perchman) & ski');
-  });
-
-  it('never lets tsquery syntax through from the user', () => {
-    const query = buildTsQuery(analyze(`a' | !b & (c:*) <-> 'd' \\ "e"`));
-    expect(query).not.toBeNull();
-    for (const term of query!.split(/[()&| ]+/).filter(Boolean)) expect(term).toMatch(/^[a-z0-9]+(:\*)?$/);
-    expect(buildTsQuery(analyze('!!! &&& ||| :*'))).toBeNull();
-  });
-
-  it('groups facet rows by facet, largest count first', () => {
-    const facets = groupFacets([
-      { facet: 'contract', value: 'cdd', count: 2 },
-      { facet: 'contract', value: 'cdi', count: 5 },
-      { facet: 'department', value: '74', count: 1 },
+    expect(queryWords(analyze('perchmann ski '), corrections).map((w) => [w.forms, w.corrections])).toEqual([
+      [['perchmann'], ['perchman']],
+      [['ski'], []],
     ]);
-    expect(facets.contract.map((f) => f.value)).toEqual(['cdi', 'cdd']);
-    expect(facets.sector).toEqual([]);
-    expect(facets.department).toEqual([{ value: '74', count: 1 }]);
+  });
+
+  it('never lets anything but [a-z0-9] words through from the user', () => {
+    const words = queryWords(analyze(`a' | !b & (c:*) <-> 'd' \\ "e"`));
+    for (const form of words.flatMap((w) => [...w.forms, ...w.corrections])) expect(form).toMatch(/^[a-z0-9]+$/);
+    expect(queryWords(analyze('!!! &&& ||| :*'))).toEqual([]);
+  });
+
+  it('reads a tsvector’s text form: each lexeme with the best weight of its positions (A 3 … D 0)', () => {
+    const terms = parseDocument(`'caiss':3A,11B,56 'd1505':12B 'domain':16C,44 'ete':40 'l''alp':7 'a\\\\b':9A 'sans-position'`);
+    expect(Object.fromEntries(terms)).toEqual({ caiss: 3, d1505: 2, domain: 1, ete: 0, "l'alp": 0, 'a\\b': 3, 'sans-position': 0 });
+    expect(parseDocument('')).toEqual(new Map());
   });
 });

@@ -1,5 +1,6 @@
+import { utimesSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkTenant, contrastWithWhite } from '../../server/tenancy/check.js';
 import { loadTenantRegistry } from '../../server/tenancy/registry.js';
 import { interpolate, Theme } from '../../server/tenancy/theme.js';
@@ -27,6 +28,23 @@ describe('theme resolution (tenant first, then base)', () => {
     expect(theme.t('nav.offers')).toBe('Jobs en station');
     expect(theme.t('search.submit')).toBe('Rechercher');
     expect(theme.strings['made.up']).toBeUndefined();
+  });
+
+  it('in development, compiles a template once and again only when its file changes or a tenant override appears', () => {
+    const dir = copyTenants(['dijon']);
+    const theme = themeFor(dir, 'dijon');
+    const compile = vi.spyOn((theme as unknown as { hbs: { compile: (...args: unknown[]) => unknown } }).hbs, 'compile');
+    const base = theme.renderFragment('pages/error', { error: { message: 'Oups' } });
+    expect(theme.renderFragment('pages/error', { error: { message: 'Oups' } })).toBe(base);
+    expect(compile).toHaveBeenCalledTimes(1);
+    const file = path.join(dir, 'dijon', 'views', 'pages', 'error.hbs');
+    writeTenantFile(dir, 'dijon', 'views/pages/error.hbs', '<p>v1 {{error.message}}</p>');
+    expect(theme.renderFragment('pages/error', { error: { message: 'Oups' } })).toBe('<p>v1 Oups</p>');
+    writeTenantFile(dir, 'dijon', 'views/pages/error.hbs', '<p>v2 {{error.message}}</p>');
+    // Two writes within one millisecond could share a modification time: this one is moved on.
+    utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    expect(theme.renderFragment('pages/error', { error: { message: 'Oups' } })).toBe('<p>v2 Oups</p>');
+    expect(compile).toHaveBeenCalledTimes(3);
   });
 
   it('lets a tenant replace a page template', () => {

@@ -147,6 +147,8 @@ export interface SearchEngine {
   /** Rebuilds the index of every tenant (or one) from the database. Returns the number of documents. */
   rebuild(load: RebuildSource, options?: { tenantId?: string; log?: (message: string) => void }): Promise<number>;
   health(): Promise<boolean>;
+  /** Prepares what these tenants' searches need, so that the first ones do not wait (the PostgreSQL engine loads its board indexes). */
+  warm?(tenantIds: string[]): Promise<void>;
 }
 
 /** Streams the live offers of each tenant, in pages, for a rebuild. */

@@ -7,23 +7,15 @@ import type { OffersApiResponse } from './schemas.js';
 export type LabelledFacets = Record<FacetName, (FacetCount & { label: string })[]>;
 
 /** Facet values with their French labels: the tenant's sector names, the strings file, department names. */
-export async function labelFacets(
-  facets: Record<FacetName, FacetCount[]>,
-  tenant: Tenant,
-  theme: Theme,
-  departmentName: (code: string) => Promise<string | undefined>,
-): Promise<LabelledFacets> {
+export function labelFacets(facets: Record<FacetName, FacetCount[]>, tenant: Tenant, theme: Theme, departments: Map<string, string>): LabelledFacets {
   const sectors = new Map(tenant.config.sectors.map((s) => [s.code, s.label]));
-  const label: Record<FacetName, (value: string) => Promise<string> | string> = {
+  const label: Record<FacetName, (value: string) => string> = {
     sector: (v) => sectors.get(v) ?? v,
     contract: (v) => theme.t(`contract.${v}`),
     housing: (v) => theme.t(`housing.${v}`),
-    department: async (v) => (await departmentName(v)) ?? v,
+    department: (v) => departments.get(v) ?? v,
   };
-  const entries = await Promise.all(
-    FACETS.map(async (f) => [f, await Promise.all(facets[f].map(async (c) => ({ ...c, label: await label[f](c.value) })))] as const),
-  );
-  return Object.fromEntries(entries) as LabelledFacets;
+  return Object.fromEntries(FACETS.map((f) => [f, facets[f].map((c) => ({ ...c, label: label[f](c.value) }))])) as LabelledFacets;
 }
 
 export function apiHit(hit: SearchHit, origin: string): OffersApiResponse['hits'][number] {

@@ -1,226 +1,149 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { TenantDb } from '../../db/tenant-db.js';
-import type { FacetName, GeoPoint, MapPoint, OfferDocumentSource, SearchHit, SearchQuery } from './port.js';
+import type { OfferDocumentSource, SearchHit } from './port.js';
 import { cardFromRow, type CardRow } from '../offers/card.js';
 import { fold } from './text.js';
 
 // ---------------------------------------------------------------------------------------------------
-// PostgreSQL full-text search over offers.search_vector (kept by the triggers of migration 0002).
+// What the PostgreSQL engine's in-memory board index (board-index.ts) is loaded and kept current from.
 
-/** The engine's query with the text already analysed and the page turned into limit/offset. */
-export interface PgSearchInput
-  extends Pick<
-    SearchQuery,
-    'filters' | 'rome' | 'publishedWithinDays' | 'publishedAfter' | 'publishedBefore' | 'near' | 'commune' | 'beginnerWelcome' | 'withoutDiploma' | 'openToMinors' | 'sort'
-  > {
-  /** to_tsquery('french', …) text built from analysed words only ([a-z0-9], operators, :*), or null. */
-  tsquery: string | null;
-  /**
-   * The same words, none taken as a prefix, all in the title: offers whose title has the words
-   * themselves rank first ("ski": "Moniteur de ski" before "Skiman", whose description mentions skis).
-   */
-  exactTitleTsquery: string | null;
-  limit: number;
-  offset: number;
-  /** False when the caller already has the facet counts of these conditions: only the page is read. */
-  withCombinations: boolean;
-  /** One hit per group of near-duplicates (its most recent offer), with the group's size. */
-  collapseDuplicates: boolean;
+/** A published offer as the board index stores it, with the words of its search document. */
+export interface IndexRow {
+  id: string;
+  revision: number;
+  published_at: Date;
+  expires_at: Date;
+  sector: string | null;
+  contract: string;
+  housing: string;
+  department_code: string | null;
+  duplicate_key: string;
+  latitude: number | null;
+  longitude: number | null;
+  commune_insee: string | null;
+  rome_code: string | null;
+  experience: string | null;
+  without_diploma: boolean;
+  open_to_minors: boolean;
+  /** offers.search_vector as text: `'lexeme':1A,5 'other':3`. */
+  document: string;
 }
 
-/** A hit as the page query returns it: the card columns and what the search adds. */
+function indexRows(t: TenantDb) {
+  return t.trx
+    .selectFrom('offers')
+    .where('status', '=', 'published')
+    .select([
+      'id',
+      'search_revision as revision',
+      sql<Date>`published_at`.as('published_at'),
+      sql<Date>`expires_at`.as('expires_at'),
+      'sector',
+      'contract',
+      'housing',
+      'department_code',
+      sql<string>`duplicate_key::text`.as('duplicate_key'),
+      'latitude',
+      'longitude',
+      'commune_insee',
+      'rome_code',
+      'experience',
+      'without_diploma',
+      'open_to_minors',
+      sql<string>`coalesce(search_vector::text, '')`.as('document'),
+    ]);
+}
+
+/** Published offers in id order after `afterId` (keyset pages: each page a short statement). */
+export async function indexRowsAfter(t: TenantDb, afterId: string | null, limit: number): Promise<IndexRow[]> {
+  let query = indexRows(t).orderBy('id').limit(limit);
+  if (afterId) query = query.where('id', '>', afterId);
+  return (await query.execute()) as IndexRow[];
+}
+
+/** The published offers among `ids`. */
+export async function indexRowsOf(t: TenantDb, ids: string[]): Promise<IndexRow[]> {
+  if (ids.length === 0) return [];
+  return (await indexRows(t).where('id', '=', sql<string>`any(${ids}::uuid[])`).execute()) as IndexRow[];
+}
+
+/** Published offers in buckets (the first two hex digits of their id): how many, and a checksum of their ids and revisions. */
+export interface RevisionBucket {
+  bucket: string;
+  offers: number;
+  checksum: string;
+}
+
+/**
+ * The tenant's search generation and the checksum of each bucket of published offers, in one
+ * statement (one snapshot): comparing buckets tells which offers to read again after a change.
+ * An index-only scan of offers_search_revisions (migration 0016).
+ */
+export async function revisionBuckets(t: TenantDb): Promise<{ generation: number; buckets: RevisionBucket[] }> {
+  const { rows } = await sql<{ generation: number; buckets: RevisionBucket[] }>`
+    select (select coalesce(sum(weight), 0)::bigint from search_changes) as generation,
+      coalesce((select json_agg(b) from (
+        select left(id::text, 2) as bucket, count(*)::int as offers, bit_xor(hashtextextended(id::text || ':' || search_revision, 0))::text as checksum
+        from offers where status = 'published' group by 1
+      ) b), '[]') as buckets`.execute(t.trx);
+  return { generation: Number(rows[0].generation), buckets: rows[0].buckets };
+}
+
+/** Id and revision of the published offers of these buckets. */
+export async function bucketRevisions(t: TenantDb, buckets: string[]): Promise<Map<string, number>> {
+  const { rows } = await sql<{ id: string; revision: number }>`
+    select id, search_revision as revision from offers
+    where status = 'published' and left(id::text, 2) = any(${buckets}::text[])`.execute(t.trx);
+  return new Map(rows.map((r) => [r.id, Number(r.revision)]));
+}
+
+/** The tenant's known words (titles and trades), for typo tolerance. */
+export async function lexiconWords(t: TenantDb): Promise<string[]> {
+  return (await t.trx.selectFrom('search_lexicon').select('word').execute()).map((r) => r.word);
+}
+
+/**
+ * The lexeme PostgreSQL's French configuration makes of each word (null for a stop word), as
+ * to_tsquery would: the index holds the lexemes of to_tsvector, so queries must be normalised the same way.
+ */
+export async function lexemesOf(db: Kysely<Database>, words: string[]): Promise<Map<string, string | null>> {
+  const { rows } = await sql<{ word: string; lexeme: string | null }>`
+    select w.word, (select t.lexeme from unnest(to_tsvector('french', w.word)) t limit 1) as lexeme
+    from unnest(${words}::text[]) as w(word)`.execute(db);
+  return new Map(rows.map((r) => [r.word, r.lexeme]));
+}
+
+/** A hit as search_page() returns it (json): the card columns and what the search adds. */
 interface HitRow extends CardRow {
   season: string | null;
   commune_insee: string | null;
   latitude: number | null;
   longitude: number | null;
   experience: SearchHit['experience'];
-  distance_m: number | null;
   duplicate_key: string;
-  positions: number;
 }
 
 /**
- * Added to ts_rank when the title has the typed words themselves: more than ts_rank's spread among
- * title matches (~0.6–0.8 on the demo data), so these offers come first, in ts_rank order.
+ * The page's offers, and the tenant's search generation in the same statement: one round trip,
+ * outside any transaction (search_page sets the tenant for its own statement, migration 0016). Hits
+ * are valid for the board index only while the generation is the one it was read at.
  */
-const EXACT_TITLE_BONUS = 1;
-
-const FACET_NAMES = ['sector', 'contract', 'housing', 'department'] as const;
-const FACET_COLUMNS: Record<FacetName, string> = {
-  sector: 'sector',
-  contract: 'contract',
-  housing: 'housing',
-  department: 'department_code',
-};
-
-/** How many matching offers have each combination of facet values (a few hundred at most). */
-export interface FacetCombination {
-  sector: string | null;
-  contract: string;
-  housing: string;
-  department: string | null;
-  count: number;
-  /**
-   * How many groups of near-duplicates these offers form. A group never spans two combinations (its
-   * key fixes every facet value, migration 0015), so groups add up like offers do.
-   */
-  groups: number;
+export async function searchPage(db: Kysely<Database>, tenantId: string, ids: string[]): Promise<{ generation: number; hits: Map<string, Omit<SearchHit, 'positions' | 'distanceKm'>> }> {
+  const { rows } = await sql<{ page: { generation: number; hits: HitRow[] } }>`select search_page(${tenantId}, ${ids}::uuid[]) as page`.execute(db);
+  const { generation, hits } = rows[0].page;
+  return { generation: Number(generation), hits: new Map(hits.map((row) => [row.id, toHit(row)])) };
 }
 
-/**
- * Great-circle distance in metres from `near` to the offer `alias` (haversine on plain float8
- * arithmetic: much cheaper per row than earthdistance's ll_to_earth, which matters when a large radius
- * holds thousands of offers).
- */
-function distanceFrom(near: GeoPoint, alias: string): RawBuilder<number> {
-  const o = sql.raw(alias);
-  return sql<number>`(12742017.6 * asin(sqrt(
-    power(sin(radians(${o}.latitude - ${near.lat}::float8) / 2), 2) +
-    ${Math.cos((near.lat * Math.PI) / 180)}::float8 * cos(radians(${o}.latitude)) * power(sin(radians(${o}.longitude - ${near.lon}::float8) / 2), 2))))`;
-}
-
-/**
- * What makes offer `alias` match, facet filters aside: live, the words (`q` is the query's CTE), ROME,
- * dates, radius, commune and the youth filters. The same conditions select the page's offers and the
- * other offers of a group of near-duplicates.
- */
-function matchConditions(input: PgSearchInput, alias: string): RawBuilder<unknown>[] {
-  const o = sql.raw(alias);
-  const conditions: RawBuilder<unknown>[] = [sql`${o}.status = 'published'`, sql`${o}.expires_at > now()`];
-  if (input.tsquery) conditions.push(sql`${o}.search_vector @@ q.query`);
-  if (input.rome) conditions.push(sql`${o}.rome_code = ${input.rome}`);
-  if (input.publishedWithinDays) conditions.push(sql`${o}.published_at >= now() - make_interval(days => ${input.publishedWithinDays})`);
-  if (input.publishedAfter) conditions.push(sql`${o}.published_at >= ${input.publishedAfter}`);
-  if (input.publishedBefore) conditions.push(sql`${o}.published_at < ${input.publishedBefore}`);
-  if (input.near?.radiusKm) {
-    const { lat, lon, radiusKm } = input.near;
-    // Bounding box on the coordinates of the covering indexes (migration 0009: the latitude band is an
-    // index range), then the exact distance.
-    const dLat = radiusKm / 110.5;
-    const dLon = radiusKm / (111.3 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    conditions.push(sql`${o}.latitude between ${lat - dLat}::float8 and ${lat + dLat}::float8`);
-    conditions.push(sql`${o}.longitude between ${lon - dLon}::float8 and ${lon + dLon}::float8`);
-    conditions.push(sql`${distanceFrom(input.near, alias)} <= ${radiusKm * 1000}::float8`);
-  }
-  if (input.commune) {
-    // Offers carry their commune's centroid (offers/manage-service.ts): equal coordinates, one index range.
-    conditions.push(sql`${o}.latitude = ${input.commune.lat}::float8 and ${o}.longitude = ${input.commune.lon}::float8`);
-  }
-  if (input.beginnerWelcome) conditions.push(sql`${o}.experience = 'none'`);
-  if (input.withoutDiploma) conditions.push(sql`${o}.without_diploma`);
-  if (input.openToMinors) conditions.push(sql`${o}.open_to_minors`);
-  return conditions;
-}
-
-/**
- * One round trip: the offers matching the text, place, ROME and date conditions (a narrow CTE) give
- * the page of hits (with the facet filters) and the number of offers per combination of facet values,
- * from which countFacets derives the total and every facet count. One hash aggregate on four short
- * columns is much cheaper than a count per facet.
- *
- * Collapsing near-duplicates keeps that shape: a group is represented by its most recent matching
- * offer (an offer is left out when a later one of its group matches: one probe of offers_duplicates,
- * usually empty), and the page's groups are sized by one more probe each. The pages are cut from
- * groups, whose number comes with the facet counts.
- */
-export async function searchOffers(t: TenantDb, input: PgSearchInput): Promise<{ hits: SearchHit[]; combinations: FacetCombination[] | null; generation: number }> {
-  const conditions = matchConditions(input, 'o');
-  const origin = input.near ? distanceFrom(input.near, 'o') : null;
-  const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
-    (f) => sql`m.${sql.raw(FACET_COLUMNS[f])} = ${input.filters[f]}`,
-  );
-  if (input.collapseDuplicates) {
-    // The group's facet values are the offer's own: only the other conditions need checking.
-    facetFilters.push(sql`not exists (
-      select 1 from offers d, q
-      where d.duplicate_key = m.duplicate_key and d.id <> m.id
-        and (d.published_at > m.published_at or (d.published_at = m.published_at and d.id < m.id))
-        and ${sql.join(matchConditions(input, 'd'), sql` and `)})`);
-  }
-  const exactBonus = input.exactTitleTsquery ? sql` + case when o.search_vector @@ q.exact_title then ${EXACT_TITLE_BONUS}::real else 0 end` : sql``;
-  const rank = input.tsquery && input.sort === 'relevance' ? sql`ts_rank(o.search_vector, q.query)${exactBonus}` : sql`0::real`;
-  const distance = origin ?? sql`null::float8`;
-  const order =
-    input.sort === 'distance' && origin
-      ? sql`m.distance_m asc nulls last, m.published_at desc, m.id`
-      : input.sort === 'relevance' && input.tsquery
-        ? sql`m.rank desc, m.published_at desc, m.id`
-        : sql`m.published_at desc, m.id`;
-  const positions = input.collapseDuplicates
-    ? sql`(select count(*)::int from offers d, q where d.duplicate_key = o.duplicate_key and ${sql.join(matchConditions(input, 'd'), sql` and `)})`
-    : sql`1`;
-
-  // With words, the matched offers come from the heap (the GIN index is not covering): gathered once for
-  // the page and the counts. Without, each reader scans the covering index of live offers on its own:
-  // cheaper than writing and re-reading thousands of rows (15 ms instead of 27 ms for 9 000 offers),
-  // and the page alone lets the facet filters and the date order reach the index and stop at the page.
-  const gatherOnce = input.withCombinations && input.tsquery !== null;
-  const { rows } = await sql<{ hits: HitRow[]; combinations: FacetCombination[] | null; generation: number }>`
-    with q as (
-      select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query,
-             ${input.exactTitleTsquery ? sql`to_tsquery('french', ${input.exactTitleTsquery})` : sql`null::tsquery`} as exact_title
-    ),
-    matched as ${gatherOnce ? sql`materialized` : sql`not materialized`} (
-      select o.id, o.published_at, o.sector, o.contract, o.housing, o.department_code, o.duplicate_key, ${rank} as rank, ${distance} as distance_m
-      from offers o, q
-      where ${sql.join(conditions, sql` and `)}
-    ),
-    page as (
-      select m.id, m.distance_m, row_number() over (order by ${order}) as position
-      from matched m
-      ${facetFilters.length > 0 ? sql`where ${sql.join(facetFilters, sql` and `)}` : sql``}
-      order by ${order} limit ${input.limit} offset ${input.offset}
-    )
-    select
-      ${
-        input.withCombinations
-          ? sql`(select coalesce(json_agg(c), '[]') from (
-              select g.sector, g.contract, g.housing, g.department, sum(g.offers)::int as count, count(*)::int as groups
-              from (
-                select m.sector, m.contract, m.housing, m.department_code as department, m.duplicate_key, count(*) as offers
-                from matched m group by 1, 2, 3, 4, 5
-              ) g
-              group by 1, 2, 3, 4
-            ) c)`
-          : sql`null::json`
-      } as combinations,
-      (select coalesce(json_agg(h order by h.position), '[]') from (
-        select p.position, o.id, o.title, c.name as company_name, c.slug as company_slug, c.logo_file_id as company_logo,
-               o.contract, o.working_time, o.sector, o.housing, o.season, o.place_name, o.postal_code, o.commune_insee,
-               o.latitude, o.longitude, o.salary_min, o.salary_max, o.salary_unit, o.hours_per_week, o.experience,
-               o.published_at, p.distance_m, o.duplicate_key::text as duplicate_key, ${positions} as positions
-        from page p join offers o on o.id = p.id join companies c on c.id = o.company_id
-      ) h) as hits,
-      -- In the same statement, so the same snapshot as the results: the generation they are valid for.
-      (select coalesce(sum(weight), 0)::bigint from search_changes) as generation`.execute(t.trx);
-  return { combinations: rows[0].combinations, hits: rows[0].hits.map(toHit), generation: rows[0].generation };
-}
-
-/**
- * The matching offers per commune, facet filters applied, for the map. Grouped on the coordinates the
- * covering indexes hold (offers carry their commune's centroid); the INSEE code is then read from one
- * offer per point only.
- */
-export async function mapPoints(t: TenantDb, input: PgSearchInput): Promise<MapPoint[]> {
-  const conditions = matchConditions(input, 'o');
-  const facetFilters = FACET_NAMES.filter((f) => input.filters[f] !== undefined).map(
-    (f) => sql`o.${sql.raw(FACET_COLUMNS[f])} = ${input.filters[f]}`,
-  );
-  const { rows } = await sql<MapPoint>`
-    with q as (select ${input.tsquery ? sql`to_tsquery('french', ${input.tsquery})` : sql`null::tsquery`} as query),
-    points as (
-      select o.latitude as lat, o.longitude as lon, count(*)::int as count, min(o.id::text)::uuid as sample
-      from offers o, q
-      where ${sql.join([...conditions, ...facetFilters, sql`o.latitude is not null`], sql` and `)}
-      group by 1, 2
-    )
-    select s.commune_insee as insee, p.count
-    from points p join offers s on s.id = p.sample
-    where s.commune_insee is not null
-    order by p.count desc, s.commune_insee`.execute(t.trx);
-  return rows;
+function toHit(row: HitRow): Omit<SearchHit, 'positions' | 'distanceKm'> {
+  const card = cardFromRow(row);
+  return {
+    ...card,
+    season: row.season,
+    place: { ...card.place, insee: row.commune_insee, lat: row.latitude, lon: row.longitude },
+    experience: row.experience,
+    duplicateKey: row.duplicate_key,
+  };
 }
 
 /**
@@ -242,51 +165,6 @@ export async function foldSearchChanges(t: TenantDb): Promise<number> {
     insert into search_changes (tenant_id, weight)
     select ${t.tenantId}, sum(weight) from folded having count(*) > 0`.execute(t.trx);
   return Number(result.numAffectedRows ?? 0);
-}
-
-/**
- * Total and facet counts from the combination counts: a facet's values are counted with every filter
- * but its own (choosing a value replaces the current one), so each count is the total one would get.
- */
-export function countFacets(
-  combinations: FacetCombination[],
-  filters: Partial<Record<FacetName, string>>,
-): { total: number; groups: number; facets: { facet: FacetName; value: string; count: number }[] } {
-  const matches = (c: FacetCombination, except?: FacetName) =>
-    FACET_NAMES.every((f) => f === except || filters[f] === undefined || c[f] === filters[f]);
-  let total = 0;
-  let groups = 0;
-  const counts = new Map<string, number>();
-  for (const c of combinations) {
-    if (matches(c)) {
-      total += c.count;
-      groups += c.groups;
-    }
-    for (const facet of FACET_NAMES) {
-      const value = c[facet];
-      if (value === null || !matches(c, facet)) continue;
-      const key = `${facet}\u0000${value}`;
-      counts.set(key, (counts.get(key) ?? 0) + c.count);
-    }
-  }
-  const facets = [...counts].map(([key, count]) => {
-    const [facet, value] = key.split('\u0000') as [FacetName, string];
-    return { facet, value, count };
-  });
-  return { total, groups, facets };
-}
-
-function toHit(row: HitRow): SearchHit {
-  const card = cardFromRow(row);
-  return {
-    ...card,
-    season: row.season,
-    place: { ...card.place, insee: row.commune_insee, lat: row.latitude, lon: row.longitude },
-    experience: row.experience,
-    ...(row.distance_m === null ? {} : { distanceKm: Math.round(row.distance_m / 100) / 10 }),
-    duplicateKey: row.duplicate_key,
-    positions: row.positions,
-  };
 }
 
 /**
@@ -316,20 +194,30 @@ export async function similarWords(t: TenantDb, words: string[], minSimilarity: 
   return result;
 }
 
-/** Recomputes the search documents (and lexicon) of the tenant's offers; the triggers do the work. */
-export async function recomputeDocuments(t: TenantDb): Promise<number> {
-  const result = await sql`update offers set search_vector = null`.execute(t.trx);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-export async function countLiveOffers(t: TenantDb): Promise<number> {
+/** How many offers the tenant has (every status): a reindex's progress is counted against it. */
+export async function countOffers(t: TenantDb): Promise<number> {
   const { count } = await t.trx
     .selectFrom('offers')
-    .where('status', '=', 'published')
-    .where('expires_at', '>', sql<Date>`now()`)
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return count;
+}
+
+/**
+ * Recomputes the search documents (and lexicon) of the next `limit` offers after `afterId` in id
+ * order; the triggers do the work. One short statement per batch, so a reindex never holds a whole
+ * board's rows nor runs into the statement timeout. Returns how many were done and the last id.
+ */
+export async function recomputeDocumentBatch(t: TenantDb, afterId: string | null, limit: number): Promise<{ count: number; lastId: string | null }> {
+  const { rows } = await sql<{ count: number; last_id: string | null }>`
+    with batch as (
+      select id from offers ${afterId ? sql`where id > ${afterId}` : sql``} order by id limit ${limit}
+    ),
+    updated as (
+      update offers o set search_vector = null from batch where o.id = batch.id returning o.id
+    )
+    select count(*)::int as count, max(id::text) as last_id from updated`.execute(t.trx);
+  return { count: rows[0].count, lastId: rows[0].last_id };
 }
 
 // ---------------------------------------------------------------------------------------------------

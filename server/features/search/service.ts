@@ -55,6 +55,8 @@ export function createSearchEngine(config: Config, db: Kysely<Database>): Search
 /** After a failure of the external engine, searches go to PostgreSQL for this long before it is tried again. */
 const RETRY_PRIMARY_AFTER_MS = 15_000;
 const OUTBOX_BATCH = 500;
+/** Communes kept in memory once looked up (France has about 35 000). */
+const COMMUNES_KEPT = 40_000;
 const OUTBOX_LEASE_SECONDS = 120;
 const MAX_BACKOFF_SECONDS = 30;
 
@@ -84,6 +86,7 @@ export function outboxBackoffSeconds(attempts: number, random = Math.random): nu
 export class SearchService {
   private primaryDownUntil = 0;
   private departments?: Promise<Map<string, string>>;
+  private readonly communes = new Map<string, PlaceRow>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -135,8 +138,16 @@ export class SearchService {
     return findPlaces(this.db, text, limit);
   }
 
-  commune(insee: string): Promise<PlaceRow | undefined> {
-    return findCommune(this.db, insee);
+  /** A commune by INSEE code. Reference data: kept once found (bounded), so a search near a place costs no query for it. */
+  async commune(insee: string): Promise<PlaceRow | undefined> {
+    const known = this.communes.get(insee);
+    if (known) return known;
+    const found = await findCommune(this.db, insee);
+    if (found) {
+      if (this.communes.size >= COMMUNES_KEPT) this.communes.clear();
+      this.communes.set(insee, found);
+    }
+    return found;
   }
 
   /** A place typed by a person: an INSEE code, a postal code, "Chamonix-Mont-Blanc (74400)" or a name. */
@@ -154,12 +165,13 @@ export class SearchService {
     return (await this.places(typed, 1))[0];
   }
 
-  async departmentName(code: string): Promise<string | undefined> {
+  /** Department code → name (reference data, read once). */
+  departmentNames(): Promise<Map<string, string>> {
     this.departments ??= departmentNames(this.db).catch((error: unknown) => {
       this.departments = undefined;
       throw error;
     });
-    return (await this.departments).get(code);
+    return this.departments;
   }
 
   /**
@@ -205,6 +217,11 @@ export class SearchService {
 
   async backlog(tenantId: string): Promise<{ pending: number; oldest: Date | null }> {
     return withTenant(this.db, tenantId, (t) => outboxBacklog(t));
+  }
+
+  /** Loads what searches need ahead of the first search (main.ts calls it once listening). */
+  async warm(tenantIds: string[]): Promise<void> {
+    await this.engine.warm?.(tenantIds);
   }
 
   /** Rebuilds the engine's index from the database (npm run search:reindex). */
@@ -281,7 +298,7 @@ export async function offersApi(service: SearchService, tenant: Tenant, theme: T
       page,
       per_page: perPage,
       hits: result.hits.map((hit) => apiHit(hit, origin)),
-      facets: await labelFacets(result.facets, tenant, theme, (code) => service.departmentName(code)),
+      facets: labelFacets(result.facets, tenant, theme, await service.departmentNames()),
     },
   };
 }
@@ -380,7 +397,8 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
   const { filters } = query;
   const housingFilter = tenant.config.features.housingFilter;
   const result = await service.search(query);
-  const facets = await labelFacets(result.facets, tenant, theme, (code) => service.departmentName(code));
+  const departmentNames = await service.departmentNames();
+  const facets = labelFacets(result.facets, tenant, theme, departmentNames);
   const countOf = (facet: FacetName) => new Map(facets[facet].map((c) => [c.value, c]));
   // Each choice with the number of offers it leaves; choices that leave none stay visible but disabled.
   const choices = (facet: FacetName, values: { value: string; label: string }[]) => {
@@ -393,7 +411,7 @@ export async function searchPage(service: SearchService, tenant: Tenant, theme: 
   };
   const departments = facets.department.map((d) => ({ value: d.value, label: `${d.value} – ${d.label}` }));
   if (params.departement && !departments.some((d) => d.value === params.departement)) {
-    departments.push({ value: params.departement, label: `${params.departement} – ${(await service.departmentName(params.departement)) ?? ''}` });
+    departments.push({ value: params.departement, label: `${params.departement} – ${departmentNames.get(params.departement) ?? ''}` });
   }
   departments.sort((a, b) => a.value.localeCompare(b.value));
   // Pages are cut from cards: a group of near-duplicates is one card.

@@ -84,21 +84,19 @@ describe('PostgreSQL search cache (generation per tenant)', () => {
     expect(withdrawn).toEqual(await uncached.search(q));
   });
 
-  it('reuses the facet counts of the same conditions when only a facet, the sort or the page changes', async () => {
+  it('gives, for a facet, a sort or a page, the same result cached as fresh', async () => {
     const base = query({ text: 'serveur' });
     const all = await cached.search(base);
-    const countsHits = cached.cache!.counts.hits;
     const contract = all.facets.contract[0].value;
-    const variants = [
-      { ...base, filters: { contract } },
-      { ...base, sort: 'date' as const },
-      { ...base, perPage: 5, page: 2 },
-    ];
-    for (const variant of variants) expect(await cached.search(variant)).toEqual(await uncached.search(variant));
-    expect(cached.cache!.counts.hits).toBe(countsHits + variants.length);
+    const variants = [{ ...base, filters: { contract } }, { ...base, sort: 'date' as const }, { ...base, perPage: 5, page: 2 }];
+    for (const variant of variants) {
+      const first = await cached.search(variant);
+      expect(await cached.search(variant)).toBe(first);
+      expect(first).toEqual(await uncached.search(variant));
+    }
   });
 
-  it('recounts when the data changed between the cached counts and the page', async () => {
+  it('answers with an offer added since the last search, cached or not', async () => {
     const base = query({ text: 'serveur' });
     await cached.search(base);
     // A new offer of an existing one's trade arrives: the counts of generation N must not be reused.

@@ -10,6 +10,7 @@ import type { OfferDocumentSource, SearchQuery } from '../../../server/features/
  * it reads the answers.
  */
 interface Recorded {
+  method: string;
   path: string;
   body: Record<string, unknown>;
 }
@@ -50,7 +51,7 @@ const source = (id: string, duplicateKey: string): OfferDocumentSource => ({
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
 
-describe('Meilisearch adapter: collapsed searches and the map, on the wire', () => {
+describe('Meilisearch adapter: collapsed searches, the map and the rebuild, on the wire', () => {
   let server: Server;
   let requests: Recorded[] = [];
   let answer: (request: Recorded) => unknown;
@@ -61,7 +62,7 @@ describe('Meilisearch adapter: collapsed searches and the map, on the wire', () 
       let raw = '';
       request.on('data', (chunk) => (raw += chunk));
       request.on('end', () => {
-        const recorded = { path: request.url ?? '', body: raw ? JSON.parse(raw) : {} };
+        const recorded = { method: request.method ?? 'GET', path: request.url ?? '', body: raw ? JSON.parse(raw) : {} };
         requests.push(recorded);
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(recorded)));
       });
@@ -145,5 +146,45 @@ describe('Meilisearch adapter: collapsed searches and the map, on the wire', () 
     ]);
     expect(requests[0].body).toMatchObject({ limit: 0, facets: ['insee'] });
     expect(requests[0].body.filter).toEqual(expect.arrayContaining(['insee = "74056"', 'openToMinors = true', 'housing = "none"']));
+  });
+
+  it('rebuilds a new index in batches of 1 000 documents, reporting progress, then swaps it in and deletes the old one', async () => {
+    requests = [];
+    let task = 0;
+    answer = (request) => {
+      if (request.method === 'GET' && request.path.startsWith('/tasks/')) return { uid: Number(request.path.slice(7)), status: 'succeeded', type: 'x' };
+      if (request.method === 'GET' && request.path.startsWith('/indexes/')) return { uid: request.path.slice(9), primaryKey: 'id' };
+      return { taskUid: ++task, indexUid: 'offers', status: 'enqueued', type: 'x', enqueuedAt: new Date().toISOString() };
+    };
+    const ids = Array.from({ length: 2_500 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`);
+    const pageSizes: number[] = [];
+    const messages: string[] = [];
+    const count = await engine.rebuild(
+      {
+        tenantIds: () => ['montagne'],
+        async *pages(_tenant, pageSize) {
+          pageSizes.push(pageSize);
+          for (let i = 0; i < ids.length; i += pageSize) yield ids.slice(i, i + pageSize).map((id) => source(id, id));
+        },
+      },
+      { log: (message) => messages.push(message) },
+    );
+    expect(count).toBe(2_500);
+    expect(pageSizes).toEqual([1_000]);
+    const writes = requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/offers_\d+/, 'offers_<new>')}`);
+    // (This stand-in reports every index as existing, so the new one is not created first.)
+    expect(writes).toEqual([
+      'PATCH /indexes/offers_<new>/settings',
+      'POST /indexes/offers_<new>/documents?primaryKey=id',
+      'POST /indexes/offers_<new>/documents?primaryKey=id',
+      'POST /indexes/offers_<new>/documents?primaryKey=id',
+      'PATCH /indexes/offers/settings',
+      'POST /swap-indexes',
+      'DELETE /indexes/offers_<new>',
+    ]);
+    const batches = requests.filter((r) => r.method === 'POST' && r.path.includes('/documents')).map((r) => (r.body as unknown as unknown[]).length);
+    expect(batches).toEqual([1_000, 1_000, 500]);
+    expect(messages.at(-1)).toBe('index offers remplacé (2500 documents)');
+    expect(messages).toContain('montagne : 2500 offre(s) indexée(s) dans Meilisearch (' + requests.find((r) => r.path.includes('/documents'))!.path.split('/')[2] + ')');
   });
 });

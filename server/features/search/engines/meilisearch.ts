@@ -215,6 +215,10 @@ export interface MeilisearchOptions {
 }
 
 const TASK_TIMEOUT_MS = 60_000;
+/** Documents per request of a rebuild, and how many such tasks may wait in Meilisearch's queue at once. */
+const FILL_BATCH = 1_000;
+const FILL_PENDING = 4;
+const FILL_PROGRESS_MS = 5_000;
 
 /**
  * Meilisearch adapter: one index for all tenants, every query filtered by `tenantId`. Writes arrive
@@ -357,13 +361,31 @@ export class MeilisearchEngine implements SearchEngine {
     this.settingsApplied = false;
   }
 
+  /**
+   * Sends a tenant's live offers in batches (pages of the database read in id order). Meilisearch
+   * applies its tasks in order, so the next batch is read and sent while earlier ones are indexed; at
+   * most FILL_PENDING tasks wait at once, and every one must succeed. Progress is logged every few seconds.
+   */
   private async fill(uid: string, source: RebuildSource, tenantId: string, now: Date, log: (message: string) => void): Promise<number> {
     let count = 0;
-    for await (const page of source.pages(tenantId, 1000)) {
+    const pending: Promise<void>[] = [];
+    let reported = Date.now();
+    for await (const page of source.pages(tenantId, FILL_BATCH)) {
       const documents = page.map((s) => toDocument(s, now));
-      await this.succeeded(this.client.index(uid).addDocuments(documents, { primaryKey: 'id' }).waitTask({ timeout: TASK_TIMEOUT_MS * 5 }));
+      const task = this.client.index(uid).addDocuments(documents, { primaryKey: 'id' });
+      const indexed = this.succeeded(task.waitTask({ timeout: TASK_TIMEOUT_MS * 5 }));
+      // Awaited later (in order): marked as handled now, so an early failure is not an unhandled rejection.
+      indexed.catch(() => {});
+      pending.push(indexed);
+      await task;
+      if (pending.length >= FILL_PENDING) await pending.shift();
       count += documents.length;
+      if (Date.now() - reported >= FILL_PROGRESS_MS) {
+        reported = Date.now();
+        log(`${tenantId} : ${count} offres envoyées à Meilisearch (${uid})`);
+      }
     }
+    await Promise.all(pending);
     log(`${tenantId} : ${count} offre(s) indexée(s) dans Meilisearch (${uid})`);
     return count;
   }
