@@ -1,5 +1,5 @@
 /**
- * npm run bench:pages [-- --duration 5 --connections 1,32 --modes production,development --server-url postgres://… --cpu-prof <dir>]
+ * npm run bench:pages [-- --duration 5 --connections 1,32 --modes production,development --page-cache on|off --server-url postgres://… --cpu-prof <dir>]
  *
  * Page benchmark. On a throw-away PostgreSQL with the demo boards, serves in turn:
  * - the real app (server/main.ts) in production mode;
@@ -9,7 +9,9 @@
  * and measures the home page, /offres (first page and a filtered page), an offer page and a company
  * page with autocannon at each concurrency. Prints, per page, requests/s and latency of each, the
  * app's share of its twin (target: ≥ 40 % at 32 connections) and development's share of production
- * (target: ≥ 50 %).
+ * (target: ≥ 50 %). Both modes run with the same page cache (plugins/page-cache.ts; off in development
+ * by default), so that development's share measures what development adds; `--page-cache off`
+ * measures the pages rendered on every request.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '1,32' },
     /** Which servers to measure besides the twin: the app in production and/or development mode. */
     modes: { type: 'string', default: 'production,development' },
+    /** The anonymous page cache (PAGE_CACHE_MB) in both modes: on (64 MB) or off. */
+    'page-cache': { type: 'string', default: 'on' },
     /** A PostgreSQL server (privileged URL) instead of a throw-away one; the database `cordee_bench_pages` is recreated. */
     'server-url': { type: 'string' },
     /** Writes a CPU profile of each server into this folder (open them in Chrome DevTools, Performance tab). */
@@ -43,6 +47,7 @@ const CONNECTIONS = flags.connections!.split(',').map(Number);
 type Server = 'production' | 'twin' | 'development';
 const MODES = flags.modes!.split(',') as Server[];
 if (MODES.some((m) => m !== 'production' && m !== 'development')) throw new Error('--modes : production, development ou production,development');
+if (flags['page-cache'] !== 'on' && flags['page-cache'] !== 'off') throw new Error('--page-cache : on ou off');
 
 const TENANT = 'montagne';
 /** Production resolves only the host names of tenant.json. */
@@ -92,7 +97,7 @@ await runScript(async (say) => {
   const cleanup: (() => Promise<void>)[] = [];
   let server: ChildProcess | undefined;
   try {
-    say(`banc d’essai des pages : ${DURATION} s par mesure, ${os.cpus().length} cœurs, Node ${process.version}, charge ${loadAverage()}`);
+    say(`banc d’essai des pages : ${DURATION} s par mesure, ${os.cpus().length} cœurs, Node ${process.version}, cache des pages ${flags['page-cache']}, charge ${loadAverage()}`);
     const pg = await benchPostgres(work, flags['server-url']);
     cleanup.push(() => pg.stop());
     const maintenance = adminKysely(pg.url, () => {});
@@ -122,6 +127,7 @@ await runScript(async (say) => {
       MIGRATE_ON_START: 'false',
       SEED_DEMO: 'never',
       WORKER: 'off',
+      PAGE_CACHE_MB: flags['page-cache'] === 'on' ? '64' : '0',
     });
     const results: Result[] = [];
     for (const kind of ['production', 'twin', 'development'] as Server[]) {

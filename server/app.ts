@@ -4,6 +4,7 @@ import databasePlugin from './plugins/database.js';
 import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import underPressurePlugin from './plugins/under-pressure.js';
+import pageCachePlugin from './plugins/page-cache.js';
 import { schemaController } from './plugins/validation.js';
 import viewPlugin from './plugins/view.js';
 import tenancyPlugin from './tenancy/plugin.js';
@@ -144,6 +145,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Before the routes it documents: @fastify/swagger collects them as they are added (OpenAPI at /api/docs).
   await app.register(swaggerPlugin);
   await app.register(savedOffersPlugin);
+  // Before the public pages it may answer for (home, offer, company), after auth: anonymous visitors only.
+  await app.register(pageCachePlugin);
   // Counts offer page views apart from rendering (before the routes whose responses it watches).
   await app.register(offerViewsPlugin);
   await app.register(offersRoutes);

@@ -47,6 +47,8 @@ export interface Config {
     /** Where messages go without SMTP (one folder per tenant), read by the development mailbox. */
     dir: string;
   };
+  /** Whole pages for anonymous visitors (plugins/page-cache.ts), under the search generation; 0 bytes = off. */
+  pageCache: { maxBytes: number; ttlMs: number };
   search: {
     /** `meilisearch` when MEILI_HOST is set (unless SEARCH_ENGINE=postgres), else PostgreSQL full-text. */
     engine: 'postgres' | 'meilisearch';
@@ -285,6 +287,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const rootDir = overrides.rootDir ?? findRootDir();
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const dataDir = path.resolve(rootDir, env.DATA_DIR || '.data');
+  const search = searchConfig(env, nodeEnv);
   const config: Config = {
     env: nodeEnv,
     host: env.HOST || '127.0.0.1',
@@ -314,7 +317,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       from: mailAddress(env, 'MAIL_FROM', 'ne-pas-repondre@cordee.localhost'),
       dir: path.join(dataDir, 'mail'),
     },
-    search: searchConfig(env, nodeEnv),
+    search,
+    // Off by default in development, where a template edit must show at once. The search cache's time
+    // limit: both bound what the search generation cannot see (the clock).
+    pageCache: { maxBytes: integer(env, 'PAGE_CACHE_MB', nodeEnv === 'development' ? 0 : 64, 0, 4_096) * 1024 * 1024, ttlMs: search.cache.ttlMs },
     worker: {
       enabled: oneOf(env, 'WORKER', ['on', 'off'] as const, 'on') === 'on',
       pollIntervalMs: integer(env, 'WORKER_POLL_MS', 1_000, 50, 60_000),

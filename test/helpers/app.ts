@@ -15,7 +15,9 @@ export function testConfig(url: string, overrides: Partial<Config> = {}): Config
   // Test files saturate the event loop on purpose; load shedding would turn that into random 503s.
   // Each app writes its e-mails to a private folder (files run in parallel; the dev mailbox lists one app's mail).
   const mail = { ...config.mail, dir: testTempDir('mail'), ...overrides.mail };
-  return { ...config, loadShedding: false, ...overrides, mail, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
+  // Pages are rendered on every request in tests (some move the injected clock over an offer's life);
+  // test/integration/page-cache.test.ts turns the page cache on.
+  return { ...config, loadShedding: false, pageCache: { ...config.pageCache, maxBytes: 0 }, ...overrides, mail, database: { ...config.database, url, poolMax: 4, ...overrides.database } };
 }
 
 /** The real app on a private database; requests go through app.inject() with a Host header. */

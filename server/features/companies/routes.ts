@@ -9,7 +9,7 @@ const SlugParams = Type.Object({ slug: Type.String({ maxLength: 120 }) });
 export default async function companiesRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/entreprises/:slug', { schema: { params: SlugParams } }, async (request, reply) => {
+  app.get('/entreprises/:slug', { config: { anonymousPageCache: true }, schema: { params: SlugParams } }, async (request, reply) => {
     const page = await companyPage(app.db, request.tenant, request.params.slug, app.theme(request.tenant));
     const { saving, saved } = await app.savedOffers.controls(request, reply, page.offers.map((o) => o.id));
     return reply.page('pages/company', {

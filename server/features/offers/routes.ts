@@ -14,7 +14,7 @@ const INSEE = /^[0-9][0-9AB][0-9]{3}$/;
 export default async function offersRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/', async (request, reply) => {
+  app.get('/', { config: { anonymousPageCache: true } }, async (request, reply) => {
     const home = await homePage(app.db, request.tenant, app.theme(request.tenant));
     const { saving, saved } = await app.savedOffers.controls(request, reply, home.latest.map((o) => o.id));
     const { name, tagline } = request.tenant.config;
@@ -23,7 +23,7 @@ export default async function offersRoutes(fastify: FastifyInstance) {
 
   // The offer list (/offres) is the search page: server/features/search/routes.ts.
 
-  app.get('/offres/:id', { schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }), querystring: OfferQuery } }, async (request, reply) => {
+  app.get('/offres/:id', { config: { anonymousPageCache: true }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }), querystring: OfferQuery } }, async (request, reply) => {
     const theme = app.theme(request.tenant);
     const { depuis } = request.query;
     const commune = depuis && INSEE.test(depuis) ? await app.offerSearch.commune(depuis) : undefined;
