@@ -20,9 +20,17 @@ describe('config', () => {
     [{ DATABASE_EMBEDDED: 'true', DATABASE_URL: 'postgres://db/cordee' }, /DATABASE_EMBEDDED ne peut pas valoir true quand DATABASE_URL est défini/],
     [{ DATABASE_EMBEDDED: 'oui' }, /DATABASE_EMBEDDED doit valoir true ou false/],
     [{ REQUEST_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '10000' }, /HEADERS_TIMEOUT_MS doit être au plus REQUEST_TIMEOUT_MS \(5000 ms\)/],
+    [{ PAGE_CACHE_MB: '5000' }, /PAGE_CACHE_MB doit être entre 0 et 4096/],
+    [{ PAGE_CACHE_MB: 'beaucoup' }, /PAGE_CACHE_MB doit être un entier/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('PAGE_CACHE_MB: 64 MB outside development, off in development unless set, with the search cache time limit', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_EMBEDDED: 'true', JWT_SECRET: 'j'.repeat(40), COOKIE_SECRET: 'c'.repeat(40) }).pageCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 30_000 });
+    expect(loadConfig({}).pageCache.maxBytes).toBe(0);
+    expect(loadConfig({ PAGE_CACHE_MB: '16', SEARCH_CACHE_TTL_S: '5' }).pageCache).toEqual({ maxBytes: 16 * 1024 * 1024, ttlMs: 5_000 });
   });
 
   it('MAP_TILES_URL: the tile template, its credit and the CSP source of its tiles ({s}: any sub-domain)', () => {
