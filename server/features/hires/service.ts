@@ -203,7 +203,8 @@ export async function listHiresFor(ctx: HireContext, user: AuthUser, query: { co
 export async function declarationChoices(ctx: HireContext, user: AuthUser, companyId?: string) {
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const companies = user.role === 'admin' ? await repo.allCompanies(t) : await companiesOfUser(t, user.id);
-    const chosen = companyId && (await companyAccess(t, user, companyId)) ? companyId : companies.length === 1 ? companies[0].id : undefined;
+    // A malformed id (a refused query re-rendering the form) is no choice, like a foreign one.
+    const chosen = companyId && UUID.test(companyId) && (await companyAccess(t, user, companyId)) ? companyId : companies.length === 1 ? companies[0].id : undefined;
     const company = chosen ? await findCompany(t, chosen) : undefined;
     return { companies, company, offers: chosen ? await repo.offersOfCompany(t, chosen) : [] };
   });
