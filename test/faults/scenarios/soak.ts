@@ -25,11 +25,9 @@ const SEARCHES = [
   'q=skiman',
 ];
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /**
  * 3. A steady 32-connection load on the search API and offer pages: no error, p99, and memory that
- * stays flat once warm (RSS is taken after a warm-up at the same load, then at the end).
+ * stays flat once warm (RSS sampled every second after a warm-up at the same load).
  */
 export function soak(durationMs: number) {
   return async (suite: Suite): Promise<ScenarioResult> => {
@@ -39,16 +37,18 @@ export function soak(durationMs: number) {
     const base = { origin: new URL(suite.app.origin), host: MONTAGNE_HOST, connections: CONNECTIONS, timeoutMs: 30_000, next };
 
     await drive({ ...base, durationMs: WARM_UP_MS });
-    // Memory every second; start and end are the medians of the first and last five samples, so that
-    // one garbage collection at either end does not decide the figure. A leak climbs all the way.
+    // Memory every second. A garbage-collected heap saws up and down by a fifth or more within a minute,
+    // so the figure compares floors: the lowest RSS of the first third (after collections, what is
+    // alive) with the lowest of the last third. A leak raises the floor; a sawtooth does not.
     const samples: number[] = [Math.round(suite.app.rssMiB())];
     const sampler = setInterval(() => samples.push(Math.round(suite.app.rssMiB())), 1_000);
     const started = Date.now();
     const { outcomes } = await drive({ ...base, durationMs });
     const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
-    const rssStart = median(samples.slice(0, 5));
-    const rssEnd = median(samples.slice(-5));
+    const third = Math.max(1, Math.floor(samples.length / 3));
+    const rssStart = Math.min(...samples.slice(0, third));
+    const rssEnd = Math.min(...samples.slice(-third));
     const trend = Array.from({ length: 7 }, (_, i) => samples[Math.round((i * (samples.length - 1)) / 6)]);
 
     const errors = outcomes.filter((o) => o.status !== 200);
@@ -62,14 +62,15 @@ export function soak(durationMs: number) {
         erreurs: errors.length,
         'p50 (ms)': percentile(latencies, 50),
         'p99 (ms)': percentile(latencies, 99),
-        'RSS début (Mio)': rssStart.toFixed(0),
-        'RSS fin (Mio)': rssEnd.toFixed(0),
+        'RSS plancher début (Mio)': rssStart.toFixed(0),
+        'RSS plancher fin (Mio)': rssEnd.toFixed(0),
+        'RSS max (Mio)': Math.max(...samples),
         'croissance RSS': `${(growth * 100).toFixed(1)} %`,
         'RSS en cours (Mio)': trend.join('→'),
       },
       checks: [
         { target: 'aucune erreur', ok: errors.length === 0 && outcomes.length > 0 },
-        { target: 'RSS en hausse de moins de 20 %', ok: growth < 0.2 },
+        { target: 'plancher de RSS en hausse de moins de 20 %', ok: growth < 0.2 },
       ],
       examples: errors.slice(0, 5).map((o) => `${o.status || o.error} ${o.headers['retry-after'] ? `Retry-After ${o.headers['retry-after']}` : ''}`),
     };
