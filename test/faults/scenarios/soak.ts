@@ -3,7 +3,8 @@ import { drive, elapsed, percentile, type Call } from '../http-load.js';
 import type { ScenarioResult, Suite } from '../suite.js';
 
 const CONNECTIONS = 32;
-const WARM_UP_MS = 10_000;
+/** Long enough for the heap to grow to the size this load keeps it at, before memory is sampled. */
+const WARM_UP_MS = 20_000;
 
 /** Searches a visitor of the mountain board makes (words, facets, places, pages). */
 const SEARCHES = [
@@ -40,7 +41,7 @@ export function soak(durationMs: number) {
     // Memory every second. A garbage-collected heap saws up and down by a fifth or more within a minute,
     // so the figure compares floors: the lowest RSS of the first third (after collections, what is
     // alive) with the lowest of the last third. A leak raises the floor; a sawtooth does not.
-    const samples: number[] = [Math.round(suite.app.rssMiB())];
+    const samples: number[] = [];
     const sampler = setInterval(() => samples.push(Math.round(suite.app.rssMiB())), 1_000);
     const started = Date.now();
     const { outcomes } = await drive({ ...base, durationMs });
