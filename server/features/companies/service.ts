@@ -4,6 +4,7 @@ import { withTenant } from '../../db/tenant-db.js';
 import { notFound } from '../../errors.js';
 import type { FileStore } from '../../files/port.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import { cardFromRow, companyLogoUrl, offerCard } from '../offers/card.js';
 import { listPublished } from '../offers/repository.js';
 import type { CardWording } from '../offers/wording.js';
@@ -34,11 +35,9 @@ export async function companyLogo(db: Kysely<Database>, files: FileStore, tenant
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A company's public profile (API). The description is sanitised again on the way out. */
 export async function companyProfile(db: Kysely<Database>, tenant: Tenant, id: string, origin: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const company = await withTenant(db, tenant.id, (t) => findById(t, id));
   if (!company) throw notFound();
   return {

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../errors.js';
 import type { AuthUser } from '../accounts/service.js';
 import { recordAdminAction } from '../admin/audit.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import * as repo from './repository.js';
 
 /**
@@ -15,7 +16,6 @@ import * as repo from './repository.js';
  */
 
 const KEY_PREFIX = 'cdk_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -46,7 +46,7 @@ export async function createKey(db: Kysely<Database>, tenant: Tenant, admin: Aut
 }
 
 export async function revokeKey(db: Kysely<Database>, tenant: Tenant, admin: AuthUser, id: string): Promise<void> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   await withTenant(db, tenant.id, async (t) => {
     const row = await t.trx
       .updateTable('partner_api_keys')
@@ -107,7 +107,7 @@ export async function partnerOffers(db: Kysely<Database>, tenant: Tenant, key: s
 export async function partnerOffer(db: Kysely<Database>, tenant: Tenant, key: string | undefined, id: string) {
   return withTenant(db, tenant.id, async (t) => {
     await authenticate(t, key);
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const row = await repo.exportableOffers(t).where('offers.id', '=', id).executeTakeFirst();
     if (!row) throw notFound();
     return row;

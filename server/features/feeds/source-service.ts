@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import { hasFile, plainFileName, type UploadedFile } from '../../files/upload.js';
+import { isUuid } from '../../ids.js';
 import type { AccountContext, AuthUser } from '../accounts/service.js';
 import { recordAdminAction } from '../admin/audit.js';
 import * as companies from '../companies/repository.js';
@@ -18,14 +19,13 @@ import * as repo from './repository.js';
  * company and the tenant admin only; anyone else gets 404, as for an unknown source.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const refuse = (fields: Record<string, string>, status = 422) => new AppError('VALIDATION_FAILED', status, fields);
 const RUNS_SHOWN = 20;
 
 /** The company the request works on: the employer's own (their first), or the one the admin chose. */
 async function companyFor(t: TenantDb, user: AuthUser, companyId: string | undefined): Promise<string> {
   if (user.role === 'admin') {
-    if (!companyId || !UUID.test(companyId) || !(await companies.findById(t, companyId))) throw refuse({ company_id: 'fields.feed_company.required' });
+    if (!companyId || !isUuid(companyId) || !(await companies.findById(t, companyId))) throw refuse({ company_id: 'fields.feed_company.required' });
     return companyId;
   }
   const [first] = await companies.companiesOfUser(t, user.id);
@@ -35,7 +35,7 @@ async function companyFor(t: TenantDb, user: AuthUser, companyId: string | undef
 
 /** A source this user may see and change, or 404. */
 async function sourceFor(t: TenantDb, user: AuthUser, id: string): Promise<repo.FeedSourceRow> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const source = await repo.findSource(t, id);
   if (!source || !(await companyAccess(t, user, source.company_id))) throw notFound();
   return source;

@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import type { AuthUser } from '../accounts/service.js';
 import { recordAdminAction } from '../admin/audit.js';
 import { tenantDate } from '../billing/standing.js';
@@ -18,7 +19,6 @@ export interface HireContext {
   now: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const refuse = (fields: Record<string, string>) => new AppError('VALIDATION_FAILED', 422, fields);
 
@@ -100,7 +100,7 @@ export async function openHireFromApplication(t: TenantDb, tenant: Tenant, appli
 /** The company a declaration is for: the one given (checked), else the employer's only company. */
 async function declaringCompany(t: TenantDb, user: AuthUser, companyId: string | null | undefined): Promise<string> {
   if (companyId) {
-    if (!UUID.test(companyId) || !(await findCompany(t, companyId))) throw refuse({ company_id: 'fields.company_id.unknown' });
+    if (!isUuid(companyId) || !(await findCompany(t, companyId))) throw refuse({ company_id: 'fields.company_id.unknown' });
     if (!(await companyAccess(t, user, companyId))) throw new AppError('FORBIDDEN', 403);
     return companyId;
   }
@@ -126,7 +126,7 @@ export async function declareHire(ctx: HireContext, user: AuthUser, input: Decla
     const fields: Record<string, string> = {};
     let offerTitle: string | null = null;
     if (input.offer_id) {
-      const offer = UUID.test(input.offer_id) ? await repo.offerForHire(t, input.offer_id) : undefined;
+      const offer = isUuid(input.offer_id) ? await repo.offerForHire(t, input.offer_id) : undefined;
       if (!offer || offer.company_id !== companyId) fields.offer_id = 'hires.problem.offer';
       else offerTitle = offer.title;
     }
@@ -156,7 +156,7 @@ export async function declareHire(ctx: HireContext, user: AuthUser, input: Decla
 
 /** A hire and its follow-ups, for the company's members and the staff (404 for anyone else). */
 export async function hireForEditor(ctx: HireContext, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const hire = await repo.findHire(t, id);
     if (!hire || !(await companyAccess(t, user, hire.company_id))) throw notFound();
@@ -166,7 +166,7 @@ export async function hireForEditor(ctx: HireContext, user: AuthUser, id: string
 
 /** Changes the facts of a hire; a nature newly declared or changed is dated and signed by the user. */
 export async function updateHire(ctx: HireContext, user: AuthUser, id: string, input: HireInput): Promise<void> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const stored = await repo.lockHire(t, id);
     if (!stored || !(await companyAccess(t, user, stored.company_id))) throw notFound();
@@ -190,7 +190,7 @@ export async function listHiresFor(ctx: HireContext, user: AuthUser, query: { co
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     let companyIds: string[] | undefined;
     if (query.companyId) {
-      if (!UUID.test(query.companyId) || !(await companyAccess(t, user, query.companyId))) throw notFound();
+      if (!isUuid(query.companyId) || !(await companyAccess(t, user, query.companyId))) throw notFound();
       companyIds = [query.companyId];
     } else if (user.role !== 'admin') {
       companyIds = (await companiesOfUser(t, user.id)).map((c) => c.id);
@@ -204,7 +204,7 @@ export async function declarationChoices(ctx: HireContext, user: AuthUser, compa
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const companies = user.role === 'admin' ? await repo.allCompanies(t) : await companiesOfUser(t, user.id);
     // A malformed id (a refused query re-rendering the form) is no choice, like a foreign one.
-    const chosen = companyId && UUID.test(companyId) && (await companyAccess(t, user, companyId)) ? companyId : companies.length === 1 ? companies[0].id : undefined;
+    const chosen = companyId && isUuid(companyId) && (await companyAccess(t, user, companyId)) ? companyId : companies.length === 1 ? companies[0].id : undefined;
     const company = chosen ? await findCompany(t, chosen) : undefined;
     return { companies, company, offers: chosen ? await repo.offersOfCompany(t, chosen) : [] };
   });

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { withTenant } from '../../db/tenant-db.js';
+import { isUuid } from '../../ids.js';
 import { tenantDate } from '../billing/standing.js';
 import { addViews } from './repository.js';
 import { isAutomatedView, OfferViewCounter } from './view-counter.js';
@@ -7,7 +8,6 @@ import { isAutomatedView, OfferViewCounter } from './view-counter.js';
 /** How often counted views are written (a crash loses at most this much). */
 const FLUSH_EVERY_MS = 5_000;
 const OFFER_PAGE = '/offres/:id';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,7 +55,7 @@ export default fp(
     app.addHook('onResponse', async (request, reply) => {
       if (request.method !== 'GET' || reply.statusCode !== 200 || request.routeOptions.url !== OFFER_PAGE || !request.tenant) return;
       const offerId = (request.params as { id?: string }).id;
-      if (!offerId || !UUID.test(offerId)) return;
+      if (!offerId || !isUuid(offerId)) return;
       if (request.user && request.user.role !== 'candidate' && request.user.role !== 'counsellor') return;
       if (isAutomatedView(request.headers)) return;
       const at = app.clock();

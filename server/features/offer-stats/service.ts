@@ -4,6 +4,7 @@ import { addDays, dayRange } from '../../calendar.js';
 import { withTenant } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import type { AuthUser } from '../accounts/service.js';
 import { tenantDate } from '../billing/standing.js';
 import { companiesOfUser, findById as findCompany } from '../companies/repository.js';
@@ -16,7 +17,6 @@ export interface StatsContext {
   now: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = 86_400_000;
 /** The daily views chart of an offer covers this many days, today included. */
 export const VIEW_CHART_DAYS = 30;
@@ -71,7 +71,7 @@ export async function companyStats(ctx: StatsContext, user: AuthUser, companyId?
     let id = companyId;
     if (id === undefined && user.role !== 'admin') id = (await companiesOfUser(t, user.id))[0]?.id;
     if (id === undefined) throw new AppError('COMPANY_REQUIRED', 403);
-    if (!UUID.test(id) || !(await companyAccess(t, user, id))) throw notFound();
+    if (!isUuid(id) || !(await companyAccess(t, user, id))) throw notFound();
     const company = await findCompany(t, id);
     if (!company) throw notFound();
     const offers = (await repo.offerFigures(t, id)).map(withRates);
@@ -81,7 +81,7 @@ export async function companyStats(ctx: StatsContext, user: AuthUser, companyId?
 
 /** One offer's figures, its views day by day over the last 30 days and each application's status. */
 export async function offerStats(ctx: StatsContext, user: AuthUser, offerId: string) {
-  if (!UUID.test(offerId)) throw notFound();
+  if (!isUuid(offerId)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const owner = await repo.offerOwner(t, offerId);
     if (!owner || !(await companyAccess(t, user, owner.company_id))) throw notFound();

@@ -3,6 +3,7 @@ import type { Database, NewOffer, OfferStatus, OfferUpdate } from '../../db/data
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import type { AccountContext, AuthUser } from '../accounts/service.js';
 import { recordAdminAction } from '../admin/audit.js';
 import { companyAccess } from '../companies/space-service.js';
@@ -13,7 +14,6 @@ import * as repo from './manage-repository.js';
 import { descriptionText, sanitizeDescription } from './sanitize.js';
 
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DESCRIPTION_MIN_TEXT = 20;
 export const DESCRIPTION_MAX_HTML = 20_000;
 
@@ -181,7 +181,7 @@ async function actorFor(t: TenantDb, user: AuthUser | null, companyId: string): 
  * 403; someone who may not even see it (a draft of another company) gets 404, as for an unknown id.
  */
 async function forChange(t: TenantDb, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const offer = await repo.findOffer(t, id);
   if (!offer) throw notFound();
   const actor = await actorFor(t, user, offer.company_id);
@@ -194,7 +194,7 @@ async function forChange(t: TenantDb, user: AuthUser, id: string) {
 
 /** An offer as its reader may see it: members and admin any status, others only while public. */
 export async function readOffer(ctx: AccountContext, user: AuthUser | null, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const offer = await repo.findOffer(t, id);
     if (!offer) throw notFound();
@@ -219,7 +219,7 @@ export async function createOffer(ctx: AccountContext, user: AuthUser, input: Of
   const offer = await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     let company = companyId;
     if (company) {
-      if (!UUID.test(company) || !(await companies.findById(t, company))) throw refuse({ company_id: 'fields.company_id.unknown' });
+      if (!isUuid(company) || !(await companies.findById(t, company))) throw refuse({ company_id: 'fields.company_id.unknown' });
       if (!(await actorFor(t, user, company))) throw new AppError('FORBIDDEN', 403);
     } else if (user.role === 'admin') {
       throw refuse({ company_id: 'fields.company_id.required' });
@@ -370,7 +370,7 @@ export async function deleteOffer(ctx: AccountContext, user: AuthUser, id: strin
 
 /** Every offer of a company, any status: its members and the tenant admin only. */
 export async function companyOffers(ctx: AccountContext, user: AuthUser, companyId: string) {
-  if (!UUID.test(companyId)) throw notFound();
+  if (!isUuid(companyId)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const company = await companies.findById(t, companyId);
     if (!company) throw notFound();

@@ -4,6 +4,7 @@ import { withTenant } from '../../db/tenant-db.js';
 import { notFound } from '../../errors.js';
 import { distanceKm, type LatLon } from '../../geo/distance.js';
 import type { Tenant } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import { sanitizeDescription } from './sanitize.js';
 import { cardFromRow, companyInitials, companyLogoUrl, offerCard } from './card.js';
 import { jobPosting } from './job-posting.js';
@@ -12,7 +13,6 @@ import { countBySector, findNoLongerPublic, findPublishedById, listPublished, of
 import { formatDistance, type CardWording } from './wording.js';
 
 const LATEST_ON_HOME = 8;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function homePage(db: Kysely<Database>, tenant: Tenant, wording: CardWording) {
   return withTenant(db, tenant.id, async (t) => {
@@ -40,7 +40,7 @@ export interface ChosenPlace extends LatLon {
  * the company's other live offers and similar offers nearby.
  */
 export async function offerPage(db: Kysely<Database>, tenant: Tenant, id: string, origin: string, wording: CardWording, from?: ChosenPlace) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const found = await withTenant(db, tenant.id, async (t) => {
     const live = await findPublishedById(t, id);
     const row = live ?? (await findNoLongerPublic(t, id));

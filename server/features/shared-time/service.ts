@@ -3,6 +3,7 @@ import type { Database, NeedSeason, NeedStatus } from '../../db/database.js';
 import { withTenant, type TenantDb } from '../../db/tenant-db.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Tenant, TenantRegistry } from '../../tenancy/registry.js';
+import { isUuid } from '../../ids.js';
 import type { AccountContext, AuthUser } from '../accounts/service.js';
 import { recordAdminAction } from '../admin/audit.js';
 import * as companies from '../companies/repository.js';
@@ -26,7 +27,6 @@ export interface SharedTimeContext extends AccountContext {
   t: Translate;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const refuse = (fields: Record<string, string>) => new AppError('VALIDATION_FAILED', 422, fields);
 
 /** Shared time exists only where the tenant switched it on: elsewhere every page and API route is a 404. */
@@ -55,7 +55,7 @@ function requireStaff(viewer: Viewer): void {
 
 /** A need this viewer may see; another company's (or tenant's) need is a 404, as an unknown id. */
 async function visibleNeed(t: TenantDb, viewer: Viewer, id: string): Promise<repo.NeedRow> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const need = await repo.findNeed(t, id);
   if (!need) throw notFound();
   if (viewer.kind === 'member' && !viewer.companies.some((c) => c.id === need.company_id)) throw notFound();
@@ -65,7 +65,7 @@ async function visibleNeed(t: TenantDb, viewer: Viewer, id: string): Promise<rep
 /** A combination for GE staff (locked for a change); another tenant's or an unknown id is a 404. */
 async function staffProposal(t: TenantDb, user: AuthUser, id: string, options: { lock?: boolean } = {}): Promise<repo.ProposalRow> {
   requireStaff(await viewerOf(t, user));
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const proposal = options.lock ? await repo.lockProposal(t, id) : await repo.findProposal(t, id);
   if (!proposal) throw notFound();
   return proposal;
@@ -148,7 +148,7 @@ export async function companiesForNeeds(ctx: SharedTimeContext, user: AuthUser) 
 
 async function companyFor(t: TenantDb, viewer: Viewer, companyId: string | undefined): Promise<string> {
   if (companyId) {
-    if (!UUID.test(companyId) || !(await repo.findCompany(t, companyId))) throw refuse({ company_id: 'sharedTime.field.company_id.unknown' });
+    if (!isUuid(companyId) || !(await repo.findCompany(t, companyId))) throw refuse({ company_id: 'sharedTime.field.company_id.unknown' });
     if (viewer.kind === 'member' && !viewer.companies.some((c) => c.id === companyId)) throw new AppError('FORBIDDEN', 403);
     return companyId;
   }
@@ -221,7 +221,7 @@ const SEASON_RANGES: Record<string, [string, string]> = { winter: ['12-15', '04-
  * hours (Monday to Friday from 08:00), to be confirmed with the company before validation.
  */
 export async function needFromOffer(ctx: SharedTimeContext, user: AuthUser, offerId: string, today: string): Promise<repo.NeedRow> {
-  if (!UUID.test(offerId)) throw notFound();
+  if (!isUuid(offerId)) throw notFound();
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     requireStaff(await viewerOf(t, user));
     const offer = await repo.findSuggestedOffer(t, offerId);
@@ -390,7 +390,7 @@ export async function publishGapCall(ctx: SharedTimeContext, user: AuthUser, id:
 }
 
 export async function closeGapCall(ctx: SharedTimeContext, user: AuthUser, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   await withTenant(ctx.db, ctx.tenant.id, async (t) => {
     requireStaff(await viewerOf(t, user));
     if (!(await repo.findGapCall(t, id))) throw notFound();
@@ -404,7 +404,7 @@ export async function publicGapCalls(db: Kysely<Database>, tenant: Tenant) {
 }
 
 export async function publicGapCall(db: Kysely<Database>, tenant: Tenant, id: string) {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const call = await withTenant(db, tenant.id, (t) => repo.findGapCall(t, id));
   if (!call || call.status !== 'published') throw notFound();
   return call;
@@ -424,7 +424,7 @@ export async function memberSettings(ctx: SharedTimeContext, user: AuthUser, com
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const viewer = await viewerOf(t, user);
     const id = companyId ?? (viewer.kind === 'member' ? viewer.companies[0].id : undefined);
-    if (!id || !UUID.test(id)) throw notFound();
+    if (!id || !isUuid(id)) throw notFound();
     if (viewer.kind === 'member' && !viewer.companies.some((c) => c.id === id)) throw notFound();
     const company = await repo.findCompany(t, id);
     if (!company) throw notFound();
@@ -441,7 +441,7 @@ export async function saveMemberSettings(
 ) {
   return withTenant(ctx.db, ctx.tenant.id, async (t) => {
     const viewer = await viewerOf(t, user);
-    if (!UUID.test(companyId)) throw notFound();
+    if (!isUuid(companyId)) throw notFound();
     if (viewer.kind === 'member' && !viewer.companies.some((c) => c.id === companyId)) throw notFound();
     if (!(await repo.findCompany(t, companyId))) throw notFound();
     const known = new Set((await repo.listCompanies(t)).map((c) => c.id));
