@@ -83,11 +83,23 @@ async function addMontagneActivity(db: Kysely<Database>): Promise<void> {
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.insertInto('alert_sends').values({ tenant_id, alert_id: alert.id, window_start: new Date(Date.now() - 86_400_000), window_end: new Date(), status: 'sent', offer_count: 2 }).execute();
+  // The next receipt number of 2026: the demo history's renewals may already hold the first ones,
+  // depending on the day the template was seeded.
+  const { seq } = await db
+    .selectFrom('membership_payments')
+    .select((eb) => eb(eb.fn.coalesce(eb.fn.max('receipt_seq'), eb.lit(0)), '+', 1).as('seq'))
+    .where('tenant_id', '=', tenant_id)
+    .where('receipt_year', '=', 2026)
+    .executeTakeFirstOrThrow();
   await db
     .insertInto('membership_payments')
-    .values({ tenant_id, membership_id: membership.id, company_id: membership.company_id, method: 'bank_transfer', reference: 'VIR-1', paid_on: '2026-01-15', amount_cents: 60000, tier_code: membership.tier_code, period_start: '2026-01-15', period_end: '2027-01-14', receipt_year: 2026, receipt_seq: 1, receipt_number: 'montagne-2026-0001' })
+    .values({ tenant_id, membership_id: membership.id, company_id: membership.company_id, method: 'bank_transfer', reference: 'VIR-1', paid_on: '2026-01-15', amount_cents: 60000, tier_code: membership.tier_code, period_start: '2026-01-15', period_end: '2027-01-14', receipt_year: 2026, receipt_seq: seq, receipt_number: `montagne-2026-${String(seq).padStart(4, '0')}` })
     .execute();
-  await db.insertInto('receipt_counters').values({ tenant_id, year: 2026, last_seq: 1 }).execute();
+  await db
+    .insertInto('receipt_counters')
+    .values({ tenant_id, year: 2026, last_seq: seq })
+    .onConflict((oc) => oc.columns(['tenant_id', 'year']).doUpdateSet({ last_seq: seq }))
+    .execute();
   await db.insertInto('membership_reminders').values({ tenant_id, membership_id: membership.id, kind: 'before_30', period_end: '2027-01-14' }).execute();
   await db.insertInto('billing_events').values({ tenant_id, event_id: 'evt_transfert', type: 'invoice.paid', stripe_created_at: new Date() }).execute();
   await db
